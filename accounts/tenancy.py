@@ -1,0 +1,71 @@
+"""The one place where roles are compared (STYLE §3).
+
+Querysets elsewhere build on `member_workspace_ids` / `admin_workspace_ids`; views never filter by hand.
+"""
+
+from django.db.models import QuerySet
+
+from config.errors import NotFound, PermissionDenied
+
+
+def _memberships(user):
+    from .models import Membership
+
+    return Membership.objects.filter(user_id=user.pk)
+
+
+def member_workspace_ids(user) -> QuerySet:
+    """Ids of the workspaces the user belongs to, in any role (a subquery)."""
+    return _memberships(user).values("workspace_id")
+
+
+def admin_workspace_ids(user) -> QuerySet:
+    """Ids of the workspaces the user administers (a subquery)."""
+    from .models import Membership
+
+    return _memberships(user).filter(role=Membership.Role.ADMIN).values("workspace_id")
+
+
+def is_authenticated(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_owner(user) -> bool:
+    return is_authenticated(user) and user.is_superuser
+
+
+def is_workspace_admin(user, workspace_id) -> bool:
+    if is_owner(user):
+        return True
+    if not is_authenticated(user):
+        return False
+    return admin_workspace_ids(user).filter(workspace_id=workspace_id).exists()
+
+
+def require_owner(user) -> None:
+    if not is_owner(user):
+        raise PermissionDenied("Only an owner can do this.")
+
+
+def require_workspace_admin(user, workspace_id) -> None:
+    """Raise PermissionDenied unless the user administers the workspace (owners always do).
+
+    Callers have already fetched the object through a visible_to() queryset, so the user can see it.
+    """
+    if not is_workspace_admin(user, workspace_id):
+        raise PermissionDenied("Only an admin of this workspace can do this.")
+
+
+def require_member(user, workspace_id) -> None:
+    """Raise NotFound for a workspace the user cannot see (DESIGN §2: not found, not forbidden)."""
+    if is_owner(user):
+        return
+    if not is_authenticated(user) or not member_workspace_ids(user).filter(workspace_id=workspace_id).exists():
+        raise NotFound()
+
+
+def global_role(user) -> str:
+    """Argilla's single role per user: owner, admin of any workspace, else annotator."""
+    if is_owner(user):
+        return "owner"
+    return "admin" if admin_workspace_ids(user).exists() else "annotator"

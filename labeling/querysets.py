@@ -1,0 +1,125 @@
+"""Tenancy for the labeling models (DESIGN §2): every read starts from one of these methods."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from accounts import tenancy
+
+
+class DatasetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Datasets the user may read: all of their admin workspaces, ready ones of their annotator workspaces."""
+        if tenancy.is_owner(user):
+            return self.all()
+        if not tenancy.is_authenticated(user):
+            return self.none()
+        return self.filter(
+            Q(workspace_id__in=tenancy.admin_workspace_ids(user))
+            | Q(workspace_id__in=tenancy.member_workspace_ids(user), status="ready")
+        )
+
+    def administered_by(self, user):
+        """Datasets of the workspaces the user administers."""
+        if tenancy.is_owner(user):
+            return self.all()
+        if not tenancy.is_authenticated(user):
+            return self.none()
+        return self.filter(workspace_id__in=tenancy.admin_workspace_ids(user))
+
+
+class SchemaQuerySet(models.QuerySet):
+    """Fields, questions and metadata properties: visible with their dataset."""
+
+    def visible_to(self, user):
+        from .models import Dataset
+
+        return self.filter(dataset__in=Dataset.objects.visible_to(user))
+
+    def administered_by(self, user):
+        from .models import Dataset
+
+        return self.filter(dataset__in=Dataset.objects.administered_by(user))
+
+
+class RecordQuerySet(models.QuerySet):
+    def administered_by(self, user):
+        from .models import Dataset
+
+        return self.filter(dataset__in=Dataset.objects.administered_by(user))
+
+    def for_annotator(self, user, dataset):
+        """Records of `dataset` the distribution gives `user`.
+
+        Assigned distribution: only records assigned to them. Open distribution: every record of the
+        shared queue. The caller has already fetched `dataset` through `Dataset.objects.visible_to`.
+        """
+        from .models import Assignment
+
+        records = self.filter(dataset=dataset)
+        if dataset.distribution == dataset.Distribution.ASSIGNED:
+            assigned = Assignment.objects.filter(record_id=OuterRef("pk"), user_id=user.pk)
+            records = records.filter(Exists(assigned))
+        return records
+
+    def visible_to(self, user):
+        """Records the user may read: all records of administered datasets, plus what annotators are given."""
+        from .models import Assignment, Dataset
+
+        if tenancy.is_owner(user):
+            return self.all()
+        if not tenancy.is_authenticated(user):
+            return self.none()
+        readable = Dataset.objects.visible_to(user)
+        assigned = Assignment.objects.filter(record_id=OuterRef("pk"), user_id=user.pk)
+        return self.filter(dataset__in=readable).filter(
+            Q(dataset__workspace_id__in=tenancy.admin_workspace_ids(user))
+            | Q(dataset__distribution="open")
+            | Exists(assigned)
+        )
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from .models import Record
+
+        return self.filter(record__in=Record.objects.visible_to(user))
+
+
+class ResponseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every response of administered datasets; otherwise only the user's own."""
+        from .models import Dataset
+
+        if tenancy.is_owner(user):
+            return self.all()
+        if not tenancy.is_authenticated(user):
+            return self.none()
+        return self.filter(
+            Q(record__dataset__in=Dataset.objects.administered_by(user))
+            | Q(user_id=user.pk, record__dataset__in=Dataset.objects.visible_to(user))
+        )
+
+    def administered_by(self, user):
+        from .models import Dataset
+
+        return self.filter(record__dataset__in=Dataset.objects.administered_by(user))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Assignments of administered datasets, plus the user's own."""
+        from .models import Dataset
+
+        if tenancy.is_owner(user):
+            return self.all()
+        if not tenancy.is_authenticated(user):
+            return self.none()
+        return self.filter(
+            Q(record__dataset__in=Dataset.objects.administered_by(user))
+            | Q(user_id=user.pk, record__dataset__in=Dataset.objects.visible_to(user))
+        )
+
+    def administered_by(self, user):
+        from .models import Dataset
+
+        return self.filter(record__dataset__in=Dataset.objects.administered_by(user))

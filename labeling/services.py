@@ -1,0 +1,696 @@
+"""Every write to datasets, records, suggestions and responses (DESIGN §3, §4).
+
+Each service opens its own transaction, validates with `labeling.validation`, locks before
+read-then-write, and raises `config.errors` exceptions that entry points render.
+"""
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import tenancy
+from accounts.errors import NameTaken
+from accounts.models import Membership, User, Workspace
+from config.errors import InvalidInput
+from config.names import check_dataset_name
+
+from . import validation
+from .errors import (
+    DatasetNotDraft,
+    DatasetNotReady,
+    InvalidRecords,
+    InvalidResponse,
+    InvalidTransition,
+    SchemaFrozen,
+)
+from .models import Assignment, Claim, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
+
+MAX_RECORDS_PER_CALL = 10_000
+BULK_BATCH = 2_000
+
+
+# --- datasets and their schema ------------------------------------------------------------------
+
+
+def _require_admin(actor: User, dataset: Dataset) -> None:
+    tenancy.require_workspace_admin(actor, dataset.workspace_id)
+
+
+def _is_frozen(dataset: Dataset) -> bool:
+    """DESIGN §3: the schema is frozen once the dataset is ready and holds records."""
+    return dataset.status == Dataset.Status.READY and dataset.records.exists()
+
+
+def _require_draft(dataset: Dataset, what: str) -> None:
+    if dataset.status != Dataset.Status.DRAFT:
+        raise DatasetNotDraft(f"{what} can only be added while the dataset is a draft; '{dataset.name}' is published.")
+
+
+def _check_choice(value: Any, choices: type, name: str) -> None:
+    if value not in choices.values:
+        raise InvalidInput(f"{name} must be one of: {', '.join(choices.values)}.", details={"field": name})
+
+
+def _check_min_submitted(value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInput("min_submitted must be a whole number of at least 1.", details={"field": "min_submitted"})
+
+
+def dataset_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    name: str,
+    guidelines: str = "",
+    min_submitted: int = 1,
+    distribution: str = Dataset.Distribution.OPEN,
+    allow_extra_metadata: bool = True,
+    fields: Sequence[Mapping] = (),
+    questions: Sequence[Mapping] = (),
+    metadata_properties: Sequence[Mapping] = (),
+) -> Dataset:
+    """Create a draft dataset, optionally with its fields, questions and metadata properties."""
+    tenancy.require_workspace_admin(actor, workspace.pk)
+    check_dataset_name(name)
+    _check_min_submitted(min_submitted)
+    _check_choice(distribution, Dataset.Distribution, "distribution")
+    try:
+        with transaction.atomic():
+            dataset = Dataset.objects.create(
+                workspace=workspace,
+                name=name,
+                guidelines=guidelines or "",
+                min_submitted=min_submitted,
+                distribution=distribution,
+                allow_extra_metadata=allow_extra_metadata,
+            )
+            for spec in fields:
+                _field_insert(dataset, **spec)
+            for spec in questions:
+                _question_insert(dataset, **spec)
+            for spec in metadata_properties:
+                _metadata_property_insert(dataset, **spec)
+    except IntegrityError:
+        raise NameTaken(f"A dataset named '{name}' already exists in this workspace.", details={"field": "name"}) from None
+    return dataset
+
+
+def _check_unique_name(dataset: Dataset, model, name: str, kind: str) -> None:
+    """Say which name is taken before the unique constraint would (the constraint still guards races)."""
+    if model.objects.filter(dataset=dataset, name=name).exists():
+        raise NameTaken(f"The {kind} name '{name}' is already used in this dataset.", details={"field": "name"})
+
+
+def _field_insert(dataset: Dataset, *, name: str, title: str | None = None, required: bool = True,
+                  use_markdown: bool = False, type: str = "text", **_ignored: Any) -> Field:
+    validation.check_schema_name(name, "field")
+    _check_unique_name(dataset, Field, name, "field")
+    if type != Field.Type.TEXT:
+        raise InvalidInput(f"Field '{name}': only text fields are supported.", details={"field": name})
+    position = dataset.fields.count()
+    return Field.objects.create(
+        dataset=dataset, name=name, title=title or name, required=bool(required),
+        use_markdown=bool(use_markdown), position=position,
+    )
+
+
+def _question_insert(dataset: Dataset, *, name: str, type: str, title: str | None = None,
+                     description: str | None = None, required: bool = True, settings: Mapping | None = None,
+                     **_ignored: Any) -> Question:
+    validation.check_schema_name(name, "question")
+    _check_unique_name(dataset, Question, name, "question")
+    normalized = validation.normalize_question_settings(
+        type, settings, name=name, field_names=dataset.fields.values_list("name", flat=True)
+    )
+    position = dataset.questions.count()
+    return Question.objects.create(
+        dataset=dataset, name=name, type=type, title=title or name, description=description,
+        required=bool(required), settings=normalized, position=position,
+    )
+
+
+def _metadata_property_insert(dataset: Dataset, *, name: str, type: str, title: str | None = None,
+                              settings: Mapping | None = None, visible_for_annotators: bool = True,
+                              **_ignored: Any) -> MetadataProperty:
+    validation.check_schema_name(name, "metadata property")
+    _check_unique_name(dataset, MetadataProperty, name, "metadata property")
+    normalized = validation.normalize_metadata_settings(type, settings, name=name)
+    position = dataset.metadata_properties.count()
+    return MetadataProperty.objects.create(
+        dataset=dataset, name=name, type=type, title=title or name, settings=normalized,
+        visible_for_annotators=bool(visible_for_annotators), position=position,
+    )
+
+
+def _schema_add(actor: User, dataset: Dataset, kind: str, insert, spec: Mapping):
+    _require_admin(actor, dataset)
+    try:
+        with transaction.atomic():
+            locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+            if kind != "Metadata properties":
+                _require_draft(locked, kind)
+            return insert(locked, **spec)
+    except IntegrityError:
+        raise NameTaken("That name is already used in this dataset.", details={"field": "name"}) from None
+
+
+def field_create(*, actor: User, dataset: Dataset, **spec: Any) -> Field:
+    """Add a field to a draft dataset."""
+    return _schema_add(actor, dataset, "Fields", _field_insert, spec)
+
+
+def question_create(*, actor: User, dataset: Dataset, **spec: Any) -> Question:
+    """Add a question to a draft dataset."""
+    return _schema_add(actor, dataset, "Questions", _question_insert, spec)
+
+
+def metadata_property_create(*, actor: User, dataset: Dataset, **spec: Any) -> MetadataProperty:
+    """Add a metadata property (allowed on published datasets: it orphans nothing)."""
+    return _schema_add(actor, dataset, "Metadata properties", _metadata_property_insert, spec)
+
+
+def field_update(*, actor: User, field: Field, title: str | None = None, use_markdown: bool | None = None) -> Field:
+    """Change what is safe to change at any time: the title and markdown rendering."""
+    _require_admin(actor, field.dataset)
+    with transaction.atomic():
+        if title is not None:
+            field.title = title
+        if use_markdown is not None:
+            field.use_markdown = bool(use_markdown)
+        field.save()
+    return field
+
+
+def question_update(*, actor: User, question: Question, title: str | None = None, description: str | None = None,
+                    required: bool | None = None, settings: Mapping | None = None) -> Question:
+    """Change a question. Once the schema is frozen only titles, descriptions and option labels change."""
+    dataset = question.dataset
+    _require_admin(actor, dataset)
+    with transaction.atomic():
+        frozen = _is_frozen(dataset)
+        if title is not None:
+            question.title = title
+        if description is not None:
+            question.description = description
+        if required is not None and bool(required) != question.required:
+            if frozen:
+                raise SchemaFrozen("Whether a question is required cannot change once the dataset has records.")
+            question.required = bool(required)
+        if settings is not None:
+            merged = {**question.settings, **settings, "type": question.type}
+            normalized = validation.normalize_question_settings(
+                question.type, merged, name=question.name, field_names=dataset.fields.values_list("name", flat=True)
+            )
+            if frozen and validation.option_values(normalized) != validation.option_values(question.settings):
+                raise SchemaFrozen(
+                    "Options cannot be added, removed or reordered once the dataset has records; only their labels can change."
+                )
+            question.settings = normalized
+        question.save()
+    return question
+
+
+def schema_item_delete(*, actor: User, item: Field | Question | MetadataProperty) -> None:
+    """Delete a field, question or metadata property, unless that would orphan data."""
+    dataset = item.dataset
+    _require_admin(actor, dataset)
+    with transaction.atomic():
+        if not isinstance(item, MetadataProperty) and _is_frozen(dataset):
+            raise SchemaFrozen(f"'{item.name}' cannot be deleted: the dataset is published and holds records.")
+        item.delete()
+
+
+def dataset_update(*, actor: User, dataset: Dataset, **changes: Any) -> Dataset:
+    """Update a dataset's settings; a new min_submitted re-derives every record's status."""
+    _require_admin(actor, dataset)
+    allowed = {"name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if "name" in changes:
+        check_dataset_name(changes["name"])
+    if "min_submitted" in changes:
+        _check_min_submitted(changes["min_submitted"])
+    if "distribution" in changes:
+        _check_choice(changes["distribution"], Dataset.Distribution, "distribution")
+    try:
+        with transaction.atomic():
+            locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+            for key, value in changes.items():
+                setattr(locked, key, value if key != "guidelines" else (value or ""))
+            locked.save()
+            if "min_submitted" in changes:
+                _records_recompute_status(locked)
+    except IntegrityError:
+        raise NameTaken(f"A dataset named '{changes.get('name')}' already exists in this workspace.",
+                        details={"field": "name"}) from None
+    return locked
+
+
+def _records_recompute_status(dataset: Dataset) -> None:
+    records = Record.objects.filter(dataset=dataset)
+    records.filter(submitted_count__gte=dataset.min_submitted).exclude(status=Record.Status.COMPLETED).update(
+        status=Record.Status.COMPLETED
+    )
+    records.filter(submitted_count__lt=dataset.min_submitted).exclude(status=Record.Status.PENDING).update(
+        status=Record.Status.PENDING
+    )
+
+
+def dataset_publish(*, actor: User, dataset: Dataset) -> Dataset:
+    """Move a draft to ready: it needs at least one field and one required question."""
+    _require_admin(actor, dataset)
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        if locked.status == Dataset.Status.READY:
+            return locked
+        if not locked.fields.exists():
+            raise InvalidInput("Add at least one field before publishing.", code="dataset_incomplete")
+        if not locked.questions.filter(required=True).exists():
+            raise InvalidInput("Add at least one required question before publishing.", code="dataset_incomplete")
+        locked.status = Dataset.Status.READY
+        locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def dataset_delete(*, actor: User, dataset: Dataset) -> None:
+    """Delete a dataset with everything in it."""
+    _require_admin(actor, dataset)
+    with transaction.atomic():
+        dataset.delete()
+
+
+# --- records and suggestions --------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    created: int = 0
+    updated: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+
+
+def _require_ready(dataset: Dataset) -> None:
+    if dataset.status != Dataset.Status.READY:
+        raise DatasetNotReady(f"Publish the dataset '{dataset.name}' before adding records.")
+
+
+def _check_on_error(on_error: str) -> None:
+    if on_error not in ("reject", "skip"):
+        raise InvalidInput("on_error must be 'reject' or 'skip'.", details={"field": "on_error"})
+
+
+def _rows_error(message: str, rows: list[dict]) -> InvalidRecords:
+    return InvalidRecords(message, details={"rows": rows})
+
+
+def records_upsert(*, actor: User, dataset: Dataset, items: Sequence[Any], on_error: str = "reject") -> BulkResult:
+    """Add records in bulk, updating those whose external_id already exists in the dataset.
+
+    Every bad row is reported with its index; with on_error="reject" nothing is written when any row
+    is bad, with "skip" the good rows are written and the bad ones listed in `skipped`.
+    Suggestions may ride along per record: `{"question": name, "value": ..., "score", "agent", "type"}`.
+    """
+    _require_admin(actor, dataset)
+    _check_on_error(on_error)
+    if not isinstance(items, (list, tuple)):
+        raise InvalidInput("'records' must be a list.", details={"field": "records"})
+    if len(items) > MAX_RECORDS_PER_CALL:
+        raise InvalidInput(f"Send at most {MAX_RECORDS_PER_CALL} records per call; split the rest into more calls.")
+    _require_ready(dataset)
+    fields = list(dataset.fields.all())
+    props = list(dataset.metadata_properties.all())
+    questions = {q.name: q for q in dataset.questions.all()}
+
+    bad: list[dict] = []
+    good: list[tuple[int, Mapping]] = []
+    seen_external: dict[str, int] = {}
+    for index, item in enumerate(items):
+        problems = validation.record_problems(
+            item, fields=fields, metadata_properties=props, allow_extra_metadata=dataset.allow_extra_metadata
+        )
+        if not problems:
+            problems = _suggestion_problems(item.get("suggestions"), questions)
+        external_id = item.get("external_id") if isinstance(item, Mapping) else None
+        if not problems and external_id is not None:
+            external_id = str(external_id)
+            if external_id in seen_external:
+                problems = [{"field": "external_id",
+                             "message": f"external_id '{external_id}' repeats row {seen_external[external_id]}."}]
+            else:
+                seen_external[external_id] = index
+        if problems:
+            bad.extend({"index": index, **problem} for problem in problems)
+        else:
+            good.append((index, item))
+    if bad and on_error == "reject":
+        raise _rows_error(f"{len({row['index'] for row in bad})} of {len(items)} records are invalid; nothing was written.", bad)
+
+    result = BulkResult(skipped=bad)
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        existing = _records_by_external_id(locked, list(seen_external))
+        next_ordinal = (Record.objects.filter(dataset=locked).aggregate(m=Max("ordinal"))["m"] or 0) + 1
+        to_create, to_update = [], []
+        for _, item in good:
+            external_id = item.get("external_id")
+            external_id = None if external_id is None else str(external_id)
+            record = existing.get(external_id) if external_id is not None else None
+            if record is None:
+                record = Record(dataset=locked, ordinal=next_ordinal, external_id=external_id,
+                                fields=dict(item["fields"]), metadata=dict(item.get("metadata") or {}))
+                next_ordinal += 1
+                to_create.append(record)
+            else:
+                record.fields = dict(item["fields"])
+                if item.get("metadata") is not None:
+                    record.metadata = dict(item["metadata"])
+                to_update.append(record)
+            result.records.append(record)
+        now = timezone.now()
+        Record.objects.bulk_create(to_create, batch_size=BULK_BATCH)
+        for record in to_update:
+            record.updated_at = now
+        Record.objects.bulk_update(to_update, ["fields", "metadata", "updated_at"], batch_size=BULK_BATCH)
+        suggestion_rows = [
+            (record, spec) for record, (_, item) in zip(result.records, good) for spec in (item.get("suggestions") or [])
+        ]
+        if suggestion_rows:
+            _suggestions_write(suggestion_rows, questions)
+        locked.last_activity_at = now
+        locked.save(update_fields=["last_activity_at"])
+    result.created, result.updated = len(to_create), len(to_update)
+    return result
+
+
+def _records_by_external_id(dataset: Dataset, external_ids: list[str]) -> dict[str, Record]:
+    found: dict[str, Record] = {}
+    for start in range(0, len(external_ids), 5_000):
+        chunk = external_ids[start : start + 5_000]
+        for record in Record.objects.filter(dataset=dataset, external_id__in=chunk):
+            found[record.external_id] = record
+    return found
+
+
+def _suggestion_problems(suggestions: Any, questions: Mapping[str, Question]) -> list[dict]:
+    if suggestions is None:
+        return []
+    if not isinstance(suggestions, list):
+        return [{"field": "suggestions", "message": "'suggestions' must be a list."}]
+    problems = []
+    for spec in suggestions:
+        name = spec.get("question") if isinstance(spec, Mapping) else None
+        question = questions.get(name)
+        if question is None:
+            problems.append({"question": name, "message": f"Unknown question '{name}'."})
+            continue
+        problem = validation.answer_problem(question.type, question.settings, spec.get("value"))
+        if problem:
+            problems.append({"question": name, "message": problem})
+        if spec.get("type") not in (None, "model", "human"):
+            problems.append({"question": name, "message": "Suggestion type is 'model', 'human' or null."})
+    return problems
+
+
+def _suggestions_write(rows: Iterable[tuple[Record, Mapping]], questions: Mapping[str, Question]) -> int:
+    """Upsert suggestions (one per record and question): existing ones are replaced."""
+    objects = [
+        Suggestion(record=record, question=questions[spec["question"]], value=spec["value"],
+                   score=spec.get("score"), agent=spec.get("agent"), type=spec.get("type"))
+        for record, spec in rows
+    ]
+    record_ids = {s.record_id for s in objects}
+    existing = Suggestion.objects.filter(record_id__in=record_ids)
+    keep = {(s.record_id, s.question_id) for s in objects}
+    stale = [s.pk for s in existing.only("id", "record_id", "question_id") if (s.record_id, s.question_id) in keep]
+    Suggestion.objects.filter(pk__in=stale).delete()
+    Suggestion.objects.bulk_create(objects, batch_size=BULK_BATCH)
+    return len(objects)
+
+
+def suggestions_upsert(*, actor: User, dataset: Dataset, items: Sequence[Any], on_error: str = "reject") -> BulkResult:
+    """Add or replace suggestions in bulk: `{"record_id" | "external_id", "question", "value", ...}`."""
+    _require_admin(actor, dataset)
+    _check_on_error(on_error)
+    if not isinstance(items, (list, tuple)) or len(items) > MAX_RECORDS_PER_CALL:
+        raise InvalidInput(f"'suggestions' must be a list of at most {MAX_RECORDS_PER_CALL} items.")
+    questions = {q.name: q for q in dataset.questions.all()}
+    record_ids = {str(i.get("record_id")) for i in items if isinstance(i, Mapping) and i.get("record_id")}
+    external_ids = {str(i.get("external_id")) for i in items if isinstance(i, Mapping) and i.get("external_id") is not None}
+    records = Record.objects.filter(dataset=dataset)
+    by_id = {str(r.pk): r for r in records.filter(pk__in=[r for r in record_ids if _is_uuid(r)])}
+    by_external = _records_by_external_id(dataset, list(external_ids))
+    bad, good = [], []
+    seen: set[tuple] = set()
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            bad.append({"index": index, "field": None, "message": "Each suggestion is an object."})
+            continue
+        record = by_id.get(str(item.get("record_id"))) or by_external.get(str(item.get("external_id")))
+        if record is None:
+            bad.append({"index": index, "field": "record_id", "message": "No such record in this dataset."})
+            continue
+        problems = _suggestion_problems([item], questions)
+        key = (record.pk, item.get("question"))
+        if not problems and key in seen:
+            problems = [{"question": item.get("question"), "message": "Two suggestions for the same record and question."}]
+        seen.add(key)
+        if problems:
+            bad.extend({"index": index, **p} for p in problems)
+        else:
+            good.append((record, item))
+    if bad and on_error == "reject":
+        raise _rows_error(f"{len({r['index'] for r in bad})} of {len(items)} suggestions are invalid; nothing was written.", bad)
+    with transaction.atomic():
+        count = _suggestions_write(good, questions) if good else 0
+    return BulkResult(created=count, skipped=bad)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def record_update(*, actor: User, record: Record, fields: Mapping | None = None, metadata: Mapping | None = None,
+                  external_id: str | None = None) -> Record:
+    """Change one record's fields, metadata or external id, with the same validation as bulk."""
+    dataset = record.dataset
+    _require_admin(actor, dataset)
+    item = {
+        "fields": {**record.fields, **fields} if fields is not None else record.fields,
+        "metadata": metadata if metadata is not None else record.metadata,
+        "external_id": external_id if external_id is not None else record.external_id,
+    }
+    problems = validation.record_problems(
+        item, fields=dataset.fields.all(), metadata_properties=dataset.metadata_properties.all(),
+        allow_extra_metadata=dataset.allow_extra_metadata,
+    )
+    if problems:
+        raise _rows_error("The record is invalid; nothing was changed.", [{"index": 0, **p} for p in problems])
+    try:
+        with transaction.atomic():
+            record.fields = item["fields"]
+            record.metadata = item["metadata"] or {}
+            record.external_id = None if item["external_id"] is None else str(item["external_id"])
+            record.save()
+    except IntegrityError:
+        raise NameTaken("Another record of this dataset has that external_id.", details={"field": "external_id"}) from None
+    return record
+
+
+def records_delete(*, actor: User, dataset: Dataset, record_ids: Iterable) -> int:
+    """Delete records of one dataset (with their responses and suggestions)."""
+    _require_admin(actor, dataset)
+    with transaction.atomic():
+        deleted, _ = Record.objects.filter(dataset=dataset, pk__in=list(record_ids)).delete()
+    return deleted
+
+
+# --- responses and claims -----------------------------------------------------------------------
+
+_ALLOWED_TRANSITIONS = {
+    None: {"draft", "submitted", "discarded"},
+    "draft": {"draft", "submitted", "discarded"},
+    "submitted": {"submitted", "discarded"},
+    "discarded": {"discarded", "submitted", "draft"},
+}
+
+
+def response_write(*, actor: User, record: Record, values: Any, status: str, user: User | None = None) -> Response:
+    """Create or update `user`'s response to a record (the actor's own by default).
+
+    Values are type-checked against the questions; a submitted response answers every required one.
+    Locks the record row, then keeps `submitted_count` and `status` right against `min_submitted`
+    in the same transaction, and releases the responder's claim once they submit or discard.
+    Writing on behalf of another user needs the admin role.
+    """
+    respondent = user or actor
+    dataset = record.dataset
+    if respondent.pk != actor.pk:
+        _require_admin(actor, dataset)
+    else:
+        tenancy.require_member(actor, dataset.workspace_id)
+    if status not in Response.Status.values:
+        raise InvalidResponse(f"status must be one of: {', '.join(Response.Status.values)}.", details={"field": "status"})
+    _require_ready(dataset)
+    questions = list(dataset.questions.all())
+    problems = validation.response_problems(questions, values, status=status)
+    if problems:
+        raise InvalidResponse(
+            "; ".join(f"{p['question']}: {p['message']}" if p["question"] else p["message"] for p in problems),
+            details={"questions": {p["question"] or "values": p["message"] for p in problems}},
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Record.objects.select_for_update().get(pk=record.pk)
+        response = Response.objects.select_for_update().filter(record=locked, user=respondent).first()
+        previous = response.status if response else None
+        if status not in _ALLOWED_TRANSITIONS[previous]:
+            raise InvalidTransition(
+                "A submitted response stays submitted: edit and submit it again, or discard it."
+            )
+        claim = Claim.objects.filter(record=locked, user=respondent).first()
+        if response is None:
+            response = Response(record=locked, user=respondent, started_at=claim.claimed_at if claim else now)
+        response.values = validation.answered_values(values)
+        response.status = status
+        if status == Response.Status.SUBMITTED:
+            response.submitted_at = now
+        response.save()
+        delta = (status == "submitted") - (previous == "submitted")
+        if delta:
+            locked.submitted_count = F("submitted_count") + delta
+            locked.save(update_fields=["submitted_count", "updated_at"])
+            locked.refresh_from_db(fields=["submitted_count"])
+        _record_sync_status(locked, dataset.min_submitted)
+        if status != Response.Status.DRAFT and claim is not None:
+            claim.delete()
+        Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
+    record.status, record.submitted_count = locked.status, locked.submitted_count
+    return response
+
+
+def _record_sync_status(record: Record, min_submitted: int) -> None:
+    status = Record.Status.COMPLETED if record.submitted_count >= min_submitted else Record.Status.PENDING
+    if record.status != status:
+        record.status = status
+        record.save(update_fields=["status", "updated_at"])
+
+
+def response_delete(*, actor: User, response: Response) -> None:
+    """Delete a response (its author or an admin) and re-derive the record's status."""
+    record = response.record
+    if response.user_id != actor.pk:
+        _require_admin(actor, record.dataset)
+    with transaction.atomic():
+        locked = Record.objects.select_for_update().get(pk=record.pk)
+        was_submitted = Response.objects.filter(pk=response.pk, status=Response.Status.SUBMITTED).exists()
+        response.delete()
+        if was_submitted:
+            locked.submitted_count = max(0, locked.submitted_count - 1)
+            locked.save(update_fields=["submitted_count", "updated_at"])
+        _record_sync_status(locked, record.dataset.min_submitted)
+
+
+def _claim(record: Record, user: User, now) -> Record:
+    expires = now + timedelta(seconds=settings.CLAIM_TTL_SECONDS)
+    Claim.objects.update_or_create(record=record, user=user, defaults={"claimed_at": now, "expires_at": expires})
+    return record
+
+
+def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = ()) -> Record | None:
+    """Hand the actor their next record (DESIGN §4) and hold a short claim on it; None when nothing is left.
+
+    Order: records assigned to them without their submitted/discarded response; then, in open
+    distribution, incomplete records they have not answered, fewest submitted responses first, then
+    oldest — skipping any record whose submitted responses plus live claims by others already reach
+    `min_submitted`. Candidate rows are locked with SKIP LOCKED on PostgreSQL, so concurrent callers
+    take different records; SQLite runs writers one at a time (IMMEDIATE transactions) instead.
+    """
+    tenancy.require_member(actor, dataset.workspace_id)
+    _require_ready(dataset)
+    exclude_ids = list(exclude_ids)
+    now = timezone.now()
+    answered = Response.objects.filter(
+        record_id=OuterRef("pk"), user_id=actor.pk, status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]
+    )
+    with transaction.atomic():
+        assigned = (
+            Record.objects.filter(dataset=dataset, assignments__user_id=actor.pk)
+            .exclude(pk__in=exclude_ids)
+            .alias(is_answered=Exists(answered))
+            .filter(is_answered=False)
+            .order_by("ordinal")
+        )
+        record = _lock_first(assigned)
+        if record is not None:
+            return _claim(record, actor, now)
+        if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(actor, dataset, now):
+            return None
+        others_claims = (
+            Claim.objects.filter(record_id=OuterRef("pk"), expires_at__gt=now)
+            .exclude(user_id=actor.pk)
+            .order_by()
+            .values("record_id")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        mine = Claim.objects.filter(record_id=OuterRef("pk"), user_id=actor.pk, expires_at__gt=now)
+        candidates = (
+            Record.objects.filter(dataset=dataset, status=Record.Status.PENDING)
+            .exclude(pk__in=exclude_ids)
+            .alias(
+                is_answered=Exists(answered),
+                is_mine=Exists(mine),
+                taken=F("submitted_count") + Coalesce(Subquery(others_claims, output_field=IntegerField()), Value(0)),
+            )
+            .filter(is_answered=False, taken__lt=dataset.min_submitted)
+            .order_by("-is_mine", "submitted_count", "ordinal")
+        )
+        record = _lock_first(candidates)
+        if record is None:
+            return None
+        return _claim(record, actor, now)
+
+
+def _lock_first(queryset) -> Record | None:
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset.first()
+
+
+def _over_quota(actor: User, dataset: Dataset, now) -> bool:
+    quota = Membership.objects.filter(workspace_id=dataset.workspace_id, user_id=actor.pk).values_list("quota", flat=True).first()
+    if quota is None:
+        return False
+    done = Response.objects.filter(
+        record__dataset=dataset, user_id=actor.pk, status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]
+    ).count()
+    return done >= quota
+
+
+def claim_release(*, actor: User, record: Record) -> None:
+    """Give a claimed record back (the portal's Skip), so others may take it at once."""
+    with transaction.atomic():
+        Claim.objects.filter(record=record, user_id=actor.pk).delete()
+
+
+def assignment_add(*, actor: User, record: Record, user: User) -> Assignment:
+    """Assign one record to one annotator of its workspace (bulk distribution comes with issue #5)."""
+    _require_admin(actor, record.dataset)
+    tenancy.require_member(user, record.dataset.workspace_id)
+    with transaction.atomic():
+        assignment, _ = Assignment.objects.get_or_create(record=record, user=user, defaults={"assigned_by": actor})
+    return assignment
