@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
@@ -9,15 +11,22 @@ from .factories import DatasetFactory, MembershipFactory, UserFactory, Workspace
 
 
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests skip, with the reason, when the suite runs on SQLite."""
+    """Tests that need PostgreSQL or Redis skip, with the reason, when those are not configured.
+
+    CI's second pass sets CI_REQUIRE_SERVICES=1: there a missing service is an error, never a skip.
+    """
     from django.conf import settings
 
-    if settings.IS_POSTGRES:
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI's second pass does)")
+    if os.environ.get("CI_REQUIRE_SERVICES") and not (settings.IS_POSTGRES and settings.REDIS_URL):
+        raise pytest.UsageError("CI_REQUIRE_SERVICES is set but DATABASE_URL is not PostgreSQL or REDIS_URL is unset.")
+    reasons = {
+        "postgres": None if settings.IS_POSTGRES else "needs PostgreSQL: set DATABASE_URL=postgres://... (CI's second pass does)",
+        "redis": None if settings.REDIS_URL else "needs Redis and a Celery worker: set REDIS_URL=redis://... (CI's second pass does)",
+    }
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in reasons.items():
+            if reason and marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture
