@@ -28,3 +28,13 @@ def test_refuses_the_known_development_key_when_debug_off():
 def test_starts_with_a_real_key():
     result = load_settings(DEBUG="false", SECRET_KEY="x" * 60)
     assert result.returncode == 0 and result.stdout.strip() == "False"
+
+
+def test_deploy_check_passes_under_production_settings_with_warnings_as_failures():
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    environment.update(DJANGO_SETTINGS_MODULE="config.settings.prod", SECRET_KEY="k" * 20 + "Zq9-" * 10)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True, text=True, env=environment,
+    )
+    assert result.returncode == 0, result.stderr
