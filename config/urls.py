@@ -7,4 +7,5 @@ admin.site.site_title = "Demonstrations admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("config.api_urls")),
 ]

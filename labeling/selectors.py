@@ -164,3 +164,49 @@ def dataset_progress(*, dataset: Dataset) -> dict:
         "responses": {status: by_status.get(status, 0) for status in Response.Status.values},
         "annotators": annotators,
     }
+
+
+RECORD_RESPONSE_FILTERS = (*Response.Status.values, "missing")
+
+
+def record_filter(records, *, user: User, dataset: Dataset, status: str | None = None, external_id: str | None = None,
+                  metadata: dict | None = None, response_status: str | None = None, assigned_to=None):
+    """Narrow a `record_list` queryset by the allow-listed record filters.
+
+    `metadata` maps property names to query-string values; names must be the dataset's metadata
+    properties (anything else is InvalidInput) and values are converted to the property's type.
+    `response_status` is the caller's own response status, or "missing" for records they have not answered.
+    """
+    from django.db.models import Exists, OuterRef
+    from django.db.models.fields.json import KeyTransform
+
+    from config.errors import InvalidInput
+
+    from .models import MetadataProperty
+
+    if status is not None:
+        records = records.filter(status=status)
+    if external_id is not None:
+        records = records.filter(external_id=external_id)
+    if metadata:
+        types = dict(MetadataProperty.objects.filter(dataset=dataset, name__in=list(metadata)).values_list("name", "type"))
+        for position, (name, raw) in enumerate(metadata.items()):
+            if name not in types:
+                raise InvalidInput(f"'{name}' is not a metadata property of this dataset.",
+                                   details={"field": f"metadata.{name}"})
+            try:
+                value = {"integer": int, "float": float}.get(types[name], str)(raw)
+            except ValueError:
+                raise InvalidInput(f"metadata.{name} takes a {types[name]} value.",
+                                   details={"field": f"metadata.{name}"}) from None
+            alias = f"metadata_filter_{position}"
+            records = records.alias(**{alias: KeyTransform(name, "metadata")}).filter(**{alias: value})
+    if response_status is not None:
+        own = Response.objects.filter(record_id=OuterRef("pk"), user_id=user.pk)
+        if response_status == "missing":
+            records = records.filter(~Exists(own))
+        else:
+            records = records.filter(Exists(own.filter(status=response_status)))
+    if assigned_to is not None:
+        records = records.filter(Exists(Assignment.objects.filter(record_id=OuterRef("pk"), user_id=assigned_to)))
+    return records

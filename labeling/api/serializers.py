@@ -1,0 +1,122 @@
+"""Output shapes shared by the labeling API views.
+
+`labeling.models` is imported as a module: our `Response` clashes with DRF's (STYLE §6).
+"""
+
+from rest_framework import serializers
+
+from labeling import models
+
+
+class FieldOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.Field
+        fields = ["id", "name", "title", "type", "required", "use_markdown", "position"]
+
+
+class QuestionOutputSerializer(serializers.ModelSerializer):
+    settings = serializers.JSONField()
+
+    class Meta:
+        model = models.Question
+        fields = ["id", "name", "title", "description", "type", "required", "settings", "position"]
+
+
+class MetadataPropertyOutputSerializer(serializers.ModelSerializer):
+    settings = serializers.JSONField()
+
+    class Meta:
+        model = models.MetadataProperty
+        fields = ["id", "name", "title", "type", "settings", "visible_for_annotators", "position"]
+
+
+class DatasetOutputSerializer(serializers.ModelSerializer):
+    """A dataset with its schema; callers prefetch fields, questions and metadata properties."""
+
+    workspace = serializers.UUIDField(source="workspace_id")
+    fields = FieldOutputSerializer(many=True)
+    questions = QuestionOutputSerializer(many=True)
+    metadata_properties = MetadataPropertyOutputSerializer(many=True)
+
+    class Meta:
+        model = models.Dataset
+        fields = [
+            "id", "workspace", "name", "guidelines", "status", "min_submitted", "distribution",
+            "allow_extra_metadata", "inserted_at", "updated_at", "last_activity_at",
+            "fields", "questions", "metadata_properties",
+        ]
+
+
+class SuggestionOutputSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question.name")
+    value = serializers.JSONField()
+    score = serializers.JSONField(allow_null=True)
+
+    class Meta:
+        model = models.Suggestion
+        fields = ["question", "value", "score", "agent", "type"]
+
+
+class ResponseOutputSerializer(serializers.ModelSerializer):
+    record = serializers.UUIDField(source="record_id")
+    user = serializers.UUIDField(source="user_id")
+    values = serializers.DictField()
+
+    class Meta:
+        model = models.Response
+        fields = ["id", "record", "user", "values", "status", "started_at", "submitted_at", "inserted_at", "updated_at"]
+
+
+class RecordOutputSerializer(serializers.ModelSerializer):
+    """A record with its suggestions and the responses the caller may see (from `record_list`'s prefetches)."""
+
+    dataset = serializers.UUIDField(source="dataset_id")
+    fields = serializers.DictField(child=serializers.CharField())
+    metadata = serializers.DictField()
+    suggestions = SuggestionOutputSerializer(many=True)
+    responses = ResponseOutputSerializer(many=True)
+
+    class Meta:
+        model = models.Record
+        fields = [
+            "id", "dataset", "external_id", "fields", "metadata", "status", "inserted_at", "updated_at",
+            "suggestions", "responses",
+        ]
+
+
+class BulkResultOutputSerializer(serializers.Serializer):
+    class SkippedRowSerializer(serializers.Serializer):
+        index = serializers.IntegerField()
+        field = serializers.CharField(required=False, allow_null=True)
+        question = serializers.CharField(required=False, allow_null=True)
+        message = serializers.CharField()
+
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    skipped = SkippedRowSerializer(many=True, help_text="Rows left out with on_error=skip, with their reasons.")
+
+
+class ProgressOutputSerializer(serializers.Serializer):
+    class RecordCountsSerializer(serializers.Serializer):
+        total = serializers.IntegerField()
+        completed = serializers.IntegerField()
+        pending = serializers.IntegerField()
+
+    class ResponseCountsSerializer(serializers.Serializer):
+        draft = serializers.IntegerField()
+        submitted = serializers.IntegerField()
+        discarded = serializers.IntegerField()
+
+    class AnnotatorSerializer(serializers.Serializer):
+        user_id = serializers.UUIDField()
+        username = serializers.CharField()
+        assigned = serializers.IntegerField()
+        submitted = serializers.IntegerField()
+        discarded = serializers.IntegerField()
+        draft = serializers.IntegerField()
+        remaining = serializers.IntegerField()
+        median_seconds_per_submission = serializers.FloatField(allow_null=True)
+
+    records = RecordCountsSerializer()
+    responses = ResponseCountsSerializer()
+    annotators = AnnotatorSerializer(many=True)
