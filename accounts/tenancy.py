@@ -26,6 +26,13 @@ def admin_workspace_ids(user) -> QuerySet:
     return _memberships(user).filter(role=Membership.Role.ADMIN).values("workspace_id")
 
 
+def annotator_ids(workspace_id) -> QuerySet:
+    """Ids of the users holding the annotator role in a workspace (a subquery): who may receive assignments."""
+    from .models import Membership
+
+    return Membership.objects.filter(workspace_id=workspace_id, role=Membership.Role.ANNOTATOR).values("user_id")
+
+
 def is_authenticated(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 

@@ -1,0 +1,357 @@
+"""Admin-driven workload distribution (DESIGN §4, issue 5): distribute, reassign, unassign.
+
+Each service runs in one transaction holding a lock on the dataset row, so two distributions of
+the same dataset run one after the other and each plans from what the other wrote. Planning is
+pure (`labeling.distribution`); these functions read the state, plan, and write in bulk. Only
+members with the annotator role of the dataset's workspace ever receive records. Running the
+same call twice changes nothing the second time.
+
+`actor` None is for trusted callers (management commands run by the operator); anyone else
+must administer the dataset's workspace.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTransform
+
+from accounts import tenancy
+from accounts.models import Membership, User
+from config.errors import Conflict, InvalidInput
+
+from . import distribution
+from .models import Assignment, Dataset, MetadataProperty, Record, Response
+
+INSERT_BATCH = 5_000
+ID_CHUNK = 5_000
+MAX_SELECTED_IDS = 100_000
+
+
+@dataclass
+class DistributeResult:
+    records_selected: int = 0
+    records_topped_up: int = 0
+    created: int = 0
+    per_annotator: dict[str, int] = field(default_factory=dict)
+    loads: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ReassignResult:
+    from_user: str = ""
+    moved: int = 0
+    kept_answered: int = 0
+    kept_held_by_all: int = 0
+    per_annotator: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class UnassignResult:
+    removed: int = 0
+    kept_with_responses: int = 0
+    per_annotator: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def assignments_distribute(
+    *,
+    actor: User | None,
+    dataset: Dataset,
+    per_record: int,
+    annotators: Sequence[str] | None = None,
+    record_ids: Sequence[Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    only_unassigned: bool = False,
+) -> DistributeResult:
+    """Give every selected record `per_record` distinct annotators, balancing loads.
+
+    Annotators are usernames or user ids of the workspace's annotators (all of them when None).
+    Records are selected by id, by a metadata filter (`{"category": "card_arrival"}`; a list of
+    values matches any), and/or only those without any assignment; with none of these, every
+    record of the dataset. Records keep what they hold and only get what they lack. Locks the
+    dataset row. Raises InvalidInput for unknown annotators or records, or k above the number
+    of annotators.
+    """
+    _require_admin(actor, dataset)
+    if not isinstance(per_record, int) or isinstance(per_record, bool) or per_record < 1:
+        raise InvalidInput("per_record must be a whole number of at least 1.", details={"field": "per_record"})
+    with transaction.atomic():
+        locked = _lock(dataset)
+        users = _annotators(locked, annotators)
+        if per_record > len(users):
+            raise InvalidInput(
+                f"Each record cannot get {per_record} distinct annotators: only {len(users)} are chosen.",
+                details={"field": "per_record"},
+            )
+        selected = _select_records(locked, record_ids, metadata, only_unassigned)
+        keys = list(selected.order_by("ordinal").values_list("pk", flat=True))
+        holders = _holders(Assignment.objects.filter(record__in=selected))
+        loads = _loads(locked, users)
+        pairs = distribution.plan_distribution([(key, holders[key]) for key in keys], loads, per_record)
+        _insert(pairs, actor)
+    names = {user.pk: user.username for user in users}
+    created = _count_by_user(pairs, names)
+    return DistributeResult(
+        records_selected=len(keys),
+        records_topped_up=len({record for record, _ in pairs}),
+        created=len(pairs),
+        per_annotator=created,
+        loads={names[user_id]: load + created.get(names[user_id], 0) for user_id, load in loads.items()},
+    )
+
+
+def assignments_reassign(
+    *,
+    actor: User | None,
+    dataset: Dataset,
+    from_user: str,
+    to_users: Sequence[str] | None = None,
+    keep_drafts: bool = False,
+) -> ReassignResult:
+    """Move a labeler's unanswered assigned records to other annotators, balanced by load.
+
+    A record moves unless `from_user` submitted or discarded it (or holds a draft of it and
+    `keep_drafts` is set); it never goes to someone who already holds it, and records every
+    target already holds stay where they are. Targets are the given annotators, or every
+    annotator of the workspace but `from_user`. `from_user` may have left the workspace already.
+    Locks the dataset row.
+    """
+    _require_admin(actor, dataset)
+    with transaction.atomic():
+        locked = _lock(dataset)
+        leaving = _holders_named(locked, [from_user])[0]
+        targets = [user for user in _annotators(locked, to_users) if user.pk != leaving.pk]
+        if not targets:
+            raise InvalidInput("Name at least one other annotator of this workspace to take the records over.",
+                               details={"field": "to_users"})
+        statuses = [Response.Status.SUBMITTED, Response.Status.DISCARDED]
+        if keep_drafts:
+            statuses.append(Response.Status.DRAFT)
+        answered = Response.objects.filter(record_id=OuterRef("record_id"), user_id=leaving.pk, status__in=statuses)
+        theirs = Assignment.objects.filter(record__dataset=locked, user_id=leaving.pk).alias(is_answered=Exists(answered))
+        movable = list(theirs.filter(is_answered=False).order_by("record__ordinal").values_list("record_id", flat=True))
+        kept_answered = theirs.filter(is_answered=True).count()
+        holders = _holders(Assignment.objects.filter(record__dataset=locked, record_id__in=theirs.filter(is_answered=False).values("record_id")))
+        loads = _loads(locked, targets)
+        pairs = distribution.plan_reassign([(key, holders[key]) for key in movable], loads)
+        moved = [record for record, _ in pairs]
+        for start in range(0, len(moved), ID_CHUNK):
+            Assignment.objects.filter(user_id=leaving.pk, record_id__in=moved[start : start + ID_CHUNK]).delete()
+        _insert(pairs, actor)
+    names = {user.pk: user.username for user in targets}
+    return ReassignResult(
+        from_user=leaving.username,
+        moved=len(pairs),
+        kept_answered=kept_answered,
+        kept_held_by_all=len(movable) - len(pairs),
+        per_annotator=_count_by_user(pairs, names),
+    )
+
+
+def assignments_unassign(
+    *,
+    actor: User | None,
+    dataset: Dataset,
+    users: Sequence[str] | None = None,
+    record_ids: Sequence[Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> UnassignResult:
+    """Remove assignments of the dataset on which their holder has no response yet.
+
+    Narrowed to some holders (usernames or ids) and/or some records (ids, metadata filter);
+    with neither, every assignment without a response goes. Locks the dataset row.
+    """
+    _require_admin(actor, dataset)
+    with transaction.atomic():
+        locked = _lock(dataset)
+        assignments = Assignment.objects.filter(record__dataset=locked)
+        if users is not None:
+            assignments = assignments.filter(user__in=[user.pk for user in _holders_named(locked, users)])
+        if record_ids is not None or metadata:
+            assignments = assignments.filter(record__in=_select_records(locked, record_ids, metadata, False))
+        responded = Response.objects.filter(record_id=OuterRef("record_id"), user_id=OuterRef("user_id"))
+        assignments = assignments.alias(has_response=Exists(responded))
+        removable = assignments.filter(has_response=False)
+        per_user = dict(
+            removable.order_by().values_list("user__username").annotate(n=Count("id")).values_list("user__username", "n")
+        )
+        kept = assignments.filter(has_response=True).count()
+        removed = Assignment.objects.filter(pk__in=removable.values("pk")).delete()[0] if per_user else 0
+    return UnassignResult(removed=removed, kept_with_responses=kept, per_annotator=per_user)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _require_admin(actor: User | None, dataset: Dataset) -> None:
+    if actor is not None:
+        tenancy.require_workspace_admin(actor, dataset.workspace_id)
+
+
+def _lock(dataset: Dataset) -> Dataset:
+    return Dataset.objects.select_for_update().get(pk=dataset.pk)
+
+
+def _split_identifiers(identifiers: Iterable[Any]) -> tuple[list[str], list[uuid.UUID]]:
+    names, ids = [], []
+    for item in identifiers:
+        if isinstance(item, uuid.UUID):
+            ids.append(item)
+            continue
+        text = str(item).strip()
+        try:
+            ids.append(uuid.UUID(text))
+        except ValueError:
+            names.append(text)
+    return names, ids
+
+
+def _match(users: QuerySet, identifiers: Sequence[Any], kind: str) -> list[User]:
+    """The users named by username or id among `users`; every unmatched name is reported at once."""
+    if isinstance(identifiers, (str, bytes)) or not isinstance(identifiers, Sequence):
+        raise InvalidInput("Give a list of usernames or user ids.", details={"field": "annotators"})
+    names, ids = _split_identifiers(identifiers)
+    found = list(users.filter(Q(username__in=names) | Q(pk__in=ids)).distinct().order_by("username"))
+    known = {user.username for user in found} | {str(user.pk) for user in found}
+    missing = [str(item) for item in identifiers if str(item).strip() not in known]
+    if missing:
+        raise InvalidInput(f"Not {kind}: {', '.join(missing)}.", details={"users": missing})
+    return found
+
+
+def _annotators(dataset: Dataset, identifiers: Sequence[Any] | None) -> list[User]:
+    """The chosen annotators (all annotators of the workspace when None), ordered by username."""
+    annotators = User.objects.filter(pk__in=tenancy.annotator_ids(dataset.workspace_id), is_active=True)
+    if identifiers is None:
+        found = list(annotators.order_by("username"))
+        if not found:
+            raise InvalidInput("This workspace has no annotators yet; add some first.", details={"field": "annotators"})
+        return found
+    found = _match(annotators, identifiers, f"annotators of the workspace '{dataset.workspace.name}'")
+    if not found:
+        raise InvalidInput("Choose at least one annotator.", details={"field": "annotators"})
+    return found
+
+
+def _holders_named(dataset: Dataset, identifiers: Sequence[Any]) -> list[User]:
+    """Users holding assignments in the dataset or members of its workspace (they may have left since)."""
+    holding = Assignment.objects.filter(record__dataset=dataset).values("user_id")
+    members = Membership.objects.filter(workspace_id=dataset.workspace_id).values("user_id")
+    candidates = User.objects.filter(Q(pk__in=holding) | Q(pk__in=members))
+    return _match(candidates, identifiers, "members of this workspace or holders of its records")
+
+
+def _select_records(dataset: Dataset, record_ids: Sequence[Any] | None, metadata: Mapping[str, Any] | None,
+                    only_unassigned: bool) -> QuerySet:
+    records = Record.objects.filter(dataset=dataset)
+    if record_ids is not None:
+        records = records.filter(pk__in=_record_ids_checked(dataset, record_ids))
+    if metadata:
+        records = _metadata_filter(records, dataset, metadata)
+    if only_unassigned:
+        records = records.exclude(Exists(Assignment.objects.filter(record_id=OuterRef("pk"))))
+    return records
+
+
+def _record_ids_checked(dataset: Dataset, record_ids: Sequence[Any]) -> list[uuid.UUID]:
+    if isinstance(record_ids, (str, bytes)) or not isinstance(record_ids, Sequence):
+        raise InvalidInput("record_ids must be a list of record ids.", details={"field": "record_ids"})
+    if len(record_ids) > MAX_SELECTED_IDS:
+        raise InvalidInput(f"Select at most {MAX_SELECTED_IDS} records by id; use a metadata filter for more.",
+                           details={"field": "record_ids"})
+    ids, bad = [], []
+    for item in record_ids:
+        try:
+            ids.append(item if isinstance(item, uuid.UUID) else uuid.UUID(str(item)))
+        except ValueError:
+            bad.append(str(item))
+    found = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        found.update(Record.objects.filter(dataset=dataset, pk__in=chunk).values_list("pk", flat=True))
+    bad.extend(str(item) for item in ids if item not in found)
+    if bad:
+        raise InvalidInput(f"{len(bad)} record id(s) are not records of this dataset.",
+                           details={"field": "record_ids", "record_ids": bad[:100]})
+    return ids
+
+
+def _metadata_filter(records: QuerySet, dataset: Dataset, metadata: Mapping[str, Any]) -> QuerySet:
+    """Records whose metadata match every `key: value` (a list of values matches any of them).
+
+    Keys become JSON paths through KeyTransform under our own alias names, never lookup strings,
+    so a key such as `a__contains` cannot reach the ORM's lookup parser. Values for integer and
+    float metadata properties given as text (the command line) are converted first.
+    """
+    if not isinstance(metadata, Mapping):
+        raise InvalidInput("metadata must be an object of name: value.", details={"field": "metadata"})
+    types = dict(MetadataProperty.objects.filter(dataset=dataset).values_list("name", "type"))
+    for index, (key, value) in enumerate(metadata.items()):
+        if not isinstance(key, str) or not key or len(key) > 200:
+            raise InvalidInput("Metadata filter names are non-empty strings.", details={"field": "metadata"})
+        values = [_metadata_value(types.get(key), key, item) for item in (value if isinstance(value, list) else [value])]
+        alias = f"metadata_filter_{index}"
+        records = records.alias(**{alias: KeyTransform(key, "metadata")}).filter(**{f"{alias}__in": values})
+    return records
+
+
+def _metadata_value(prop_type: str | None, key: str, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InvalidInput(f"Metadata filter '{key}' takes a string or a number.", details={"field": "metadata"})
+    if isinstance(value, str) and prop_type in (MetadataProperty.Type.INTEGER, MetadataProperty.Type.FLOAT):
+        try:
+            return int(value) if prop_type == MetadataProperty.Type.INTEGER else float(value)
+        except ValueError:
+            raise InvalidInput(f"Metadata '{key}' is a number; '{value}' is not.", details={"field": "metadata"}) from None
+    return value
+
+
+def _holders(assignments: QuerySet) -> defaultdict:
+    holders: defaultdict = defaultdict(set)
+    for record_id, user_id in assignments.values_list("record_id", "user_id").iterator(chunk_size=ID_CHUNK):
+        holders[record_id].add(user_id)
+    return holders
+
+
+def _loads(dataset: Dataset, users: Sequence[User]) -> dict:
+    """What each user holds in the dataset now, in the users' order (it breaks ties)."""
+    counts = dict(
+        Assignment.objects.filter(record__dataset=dataset, user_id__in=[user.pk for user in users])
+        .values_list("user_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {user.pk: counts.get(user.pk, 0) for user in users}
+
+
+def _insert(pairs: list[tuple], actor: User | None) -> None:
+    """Write planned pairs; a concurrent single assignment (not under the dataset lock) surfaces as Conflict."""
+    by = actor.pk if actor is not None else None
+    try:
+        with transaction.atomic():
+            for start in range(0, len(pairs), INSERT_BATCH):
+                Assignment.objects.bulk_create(
+                    [Assignment(record_id=r, user_id=u, assigned_by_id=by) for r, u in pairs[start : start + INSERT_BATCH]]
+                )
+    except IntegrityError:
+        raise Conflict("Assignments changed while distributing; run it again.") from None
+
+
+def _count_by_user(pairs: list[tuple], names: Mapping) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for _, user_id in pairs:
+        counts[names[user_id]] += 1
+    return dict(sorted(counts.items()))
