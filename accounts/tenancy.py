@@ -76,3 +76,16 @@ def global_role(user) -> str:
     if is_owner(user):
         return "owner"
     return "admin" if admin_workspace_ids(user).exists() else "annotator"
+
+
+def global_roles(users) -> dict:
+    """`global_role` for many users at once (one query): {user_id: "owner" | "admin" | "annotator"}."""
+    from .models import Membership
+
+    users = list(users)
+    admins = set(
+        Membership.objects.filter(user_id__in=[u.pk for u in users], role=Membership.Role.ADMIN)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    return {u.pk: "owner" if is_owner(u) else "admin" if u.pk in admins else "annotator" for u in users}

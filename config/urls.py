@@ -7,5 +7,8 @@ admin.site.site_title = "Demonstrations admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("argilla/", include("argilla_compat.urls")),
+    path("", include("labeling.urls")),
     path("api/", include("config.api_urls")),
+    path("api/", include("labeling.api.distribution")),
 ]

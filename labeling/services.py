@@ -694,3 +694,98 @@ def assignment_add(*, actor: User, record: Record, user: User) -> Assignment:
     with transaction.atomic():
         assignment, _ = Assignment.objects.get_or_create(record=record, user=user, defaults={"assigned_by": actor})
     return assignment
+
+
+def responses_upsert(*, actor: User, dataset: Dataset, items: Sequence[Mapping]) -> list[Response]:
+    """Write many users' responses at once: an admin logging annotators' answers (Argilla's bulk paths).
+
+    Each item is `{"index", "record", "user", "values", "status"}` with `record` a record of `dataset`;
+    one response per (record, user) is created or replaced, other users' responses are kept. Every bad
+    item is reported with its index and nothing is written when any is bad; respondents must belong to
+    the workspace. Locks the records, then re-derives `submitted_count` and `status` in the same transaction.
+    """
+    _require_admin(actor, dataset)
+    _require_ready(dataset)
+    questions = list(dataset.questions.all())
+    bad: list[dict] = []
+    seen: set[tuple] = set()
+    members: dict = {}
+    for item in items:
+        index, user = item["index"], item["user"]
+        key = (item["record"].pk, user.pk)
+        if user.pk not in members:
+            members[user.pk] = tenancy.is_owner(user) or tenancy.member_workspace_ids(user).filter(
+                workspace_id=dataset.workspace_id
+            ).exists()
+        if not members[user.pk]:
+            bad.append({"index": index, "field": "user_id", "message": f"{user.username} is not a member of this workspace."})
+        if key in seen:
+            bad.append({"index": index, "field": "user_id", "message": "Two responses by the same user for one record."})
+        seen.add(key)
+        if item["status"] not in Response.Status.values:
+            bad.append({"index": index, "field": "status",
+                        "message": f"status must be one of: {', '.join(Response.Status.values)}."})
+            continue
+        for problem in validation.response_problems(questions, item["values"], status=item["status"]):
+            bad.append({"index": index, "question": problem["question"], "message": problem["message"]})
+    if bad:
+        raise _rows_error(f"{len({row['index'] for row in bad})} responses are invalid; nothing was written.", bad)
+    now = timezone.now()
+    with transaction.atomic():
+        record_ids = sorted({item["record"].pk for item in items})
+        locked = {r.pk: r for r in Record.objects.select_for_update().filter(dataset=dataset, pk__in=record_ids).order_by("pk")}
+        existing = {
+            (r.record_id, r.user_id): r
+            for r in Response.objects.select_for_update().filter(record_id__in=record_ids, user_id__in=list(members))
+        }
+        to_create, to_update, written = [], [], []
+        for item in items:
+            record, user, status = locked[item["record"].pk], item["user"], item["status"]
+            response = existing.get((record.pk, user.pk))
+            if response is not None and status not in _ALLOWED_TRANSITIONS[response.status]:
+                raise _rows_error("A submitted response stays submitted: submit it again or discard it.",
+                                  [{"index": item["index"], "field": "status", "message": f"{response.status} → {status}"}])
+            if response is None:
+                response = Response(record=record, user=user, started_at=now)
+                to_create.append(response)
+            else:
+                response.updated_at = now
+                to_update.append(response)
+            response.values = validation.answered_values(item["values"])
+            response.status = status
+            if status == Response.Status.SUBMITTED:
+                response.submitted_at = now
+            written.append(response)
+        Response.objects.bulk_create(to_create, batch_size=BULK_BATCH)
+        Response.objects.bulk_update(to_update, ["values", "status", "submitted_at", "updated_at"], batch_size=BULK_BATCH)
+        counts = dict(
+            Response.objects.filter(record_id__in=record_ids, status=Response.Status.SUBMITTED)
+            .values_list("record_id").annotate(n=Count("id")).order_by()
+        )
+        changed = []
+        for record in locked.values():
+            submitted = counts.get(record.pk, 0)
+            status = Record.Status.COMPLETED if submitted >= dataset.min_submitted else Record.Status.PENDING
+            if (record.submitted_count, record.status) != (submitted, status):
+                record.submitted_count, record.status, record.updated_at = submitted, status, now
+                changed.append(record)
+        Record.objects.bulk_update(changed, ["submitted_count", "status", "updated_at"], batch_size=BULK_BATCH)
+        Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
+    return written
+
+
+def user_delete(*, actor: User, user: User) -> None:
+    """Delete a user with their responses (owners only, not themselves); the records they had submitted
+    are re-derived against their dataset's min_submitted in the same transaction."""
+    tenancy.require_owner(actor)
+    if user.pk == actor.pk:
+        raise InvalidInput("You cannot delete your own account.")
+    with transaction.atomic():
+        record_ids = list(
+            Response.objects.filter(user=user, status=Response.Status.SUBMITTED).values_list("record_id", flat=True)
+        )
+        user.delete()
+        for start in range(0, len(record_ids), BULK_BATCH):
+            records = Record.objects.filter(pk__in=record_ids[start : start + BULK_BATCH])
+            records.update(submitted_count=F("submitted_count") - 1)
+            records.filter(submitted_count__lt=F("dataset__min_submitted")).update(status=Record.Status.PENDING)

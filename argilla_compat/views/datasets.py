@@ -1,0 +1,192 @@
+"""Datasets and their settings: Argilla's draft → fields/questions/metadata → publish lifecycle (§4.3)."""
+
+from django.db.models import Count
+
+from accounts import tenancy
+from labeling import services
+from labeling.models import Dataset
+from labeling.selectors import dataset_get, dataset_list, dataset_progress, records_readable, response_list
+
+from accounts.selectors import workspace_get
+
+from .. import shapes
+from ..http import Call, json_response, parse_uuid, unprocessable
+
+
+def _dataset(call: Call, dataset_id) -> Dataset:
+    return dataset_get(user=call.user, dataset_id=parse_uuid(dataset_id))
+
+
+def _settings(body: dict) -> dict:
+    settings = body.get("settings")
+    if not isinstance(settings, dict) or not isinstance(settings.get("type"), str):
+        raise unprocessable("settings must be an object with a 'type'.")
+    return settings
+
+
+def _min_submitted(distribution) -> int:
+    """Argilla's `TaskDistribution` is our `min_submitted`; only the overlap strategy exists."""
+    if not isinstance(distribution, dict) or distribution.get("strategy", "overlap") != "overlap":
+        raise unprocessable("distribution must be {'strategy': 'overlap', 'min_submitted': n}.")
+    return distribution.get("min_submitted", 1)
+
+
+def my_datasets(call: Call):
+    workspace_id = call.request.GET.get("workspace_id")
+    datasets = dataset_list(user=call.user, workspace_id=parse_uuid(workspace_id) if workspace_id else None)
+    return json_response({"items": [shapes.dataset(d) for d in datasets.order_by("inserted_at")]})
+
+
+def dataset_create(call: Call):
+    body = call.body
+    workspace = workspace_get(user=call.user, workspace_id=parse_uuid(body.get("workspace_id")))
+    options = {}
+    if body.get("distribution") is not None:
+        options["min_submitted"] = _min_submitted(body["distribution"])
+    if body.get("allow_extra_metadata") is not None:
+        options["allow_extra_metadata"] = bool(body["allow_extra_metadata"])
+    dataset = services.dataset_create(
+        actor=call.user, workspace=workspace, name=body.get("name"), guidelines=body.get("guidelines") or "", **options
+    )
+    return json_response(shapes.dataset(dataset), status=201)
+
+
+def dataset_detail(call: Call, dataset_id):
+    return json_response(shapes.dataset(_dataset(call, dataset_id)))
+
+
+def dataset_patch(call: Call, dataset_id):
+    dataset = _dataset(call, dataset_id)
+    body = call.body
+    changes = {}
+    for key in ("name", "allow_extra_metadata", "distribution"):
+        if key in body and body[key] is None:
+            raise unprocessable(f"'{key}' cannot be null.")
+    if "name" in body:
+        changes["name"] = body["name"]
+    if "guidelines" in body:
+        changes["guidelines"] = body["guidelines"] or ""
+    if "allow_extra_metadata" in body:
+        changes["allow_extra_metadata"] = bool(body["allow_extra_metadata"])
+    if "distribution" in body:
+        changes["min_submitted"] = _min_submitted(body["distribution"])
+    dataset = services.dataset_update(actor=call.user, dataset=dataset, **changes)
+    return json_response(shapes.dataset(dataset))
+
+
+def dataset_delete(call: Call, dataset_id):
+    dataset = _dataset(call, dataset_id)
+    shaped = shapes.dataset(dataset)
+    services.dataset_delete(actor=call.user, dataset=dataset)
+    return json_response(shaped)
+
+
+def dataset_publish(call: Call, dataset_id):
+    dataset = _dataset(call, dataset_id)
+    tenancy.require_workspace_admin(call.user, dataset.workspace_id)
+    # Ours is idempotent; Argilla refuses to publish twice.
+    if dataset.status == Dataset.Status.READY:
+        raise unprocessable("The dataset is already published.")
+    return json_response(shapes.dataset(services.dataset_publish(actor=call.user, dataset=dataset)))
+
+
+def fields(call: Call, dataset_id):
+    dataset = _dataset(call, dataset_id)
+    return json_response({"items": [shapes.field(f) for f in dataset.fields.all()]})
+
+
+def field_create(call: Call, dataset_id):
+    dataset, body = _dataset(call, dataset_id), call.body
+    settings = _settings(body)
+    field = services.field_create(
+        actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"),
+        required=body.get("required", True), type=settings["type"], use_markdown=settings.get("use_markdown", False),
+    )
+    return json_response(shapes.field(field), status=201)
+
+
+def questions(call: Call, dataset_id):
+    dataset = _dataset(call, dataset_id)
+    return json_response({"items": [shapes.question(q) for q in dataset.questions.all()]})
+
+
+def question_create(call: Call, dataset_id):
+    dataset, body = _dataset(call, dataset_id), call.body
+    settings = _settings(body)
+    question = services.question_create(
+        actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"),
+        description=body.get("description"), required=body.get("required", True), type=settings["type"],
+        settings=settings,
+    )
+    return json_response(shapes.question(question), status=201)
+
+
+def metadata_properties(call: Call, dataset_id):
+    dataset = _dataset(call, dataset_id)
+    props = dataset.metadata_properties.all()
+    if not tenancy.is_workspace_admin(call.user, dataset.workspace_id):
+        props = props.filter(visible_for_annotators=True)
+    return json_response({"items": [shapes.metadata_property(p) for p in props]})
+
+
+def metadata_property_create(call: Call, dataset_id):
+    dataset, body = _dataset(call, dataset_id), call.body
+    settings = _settings(body)
+    prop = services.metadata_property_create(
+        actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"), type=settings["type"],
+        settings=settings, visible_for_annotators=body.get("visible_for_annotators", True),
+    )
+    return json_response(shapes.metadata_property(prop), status=201)
+
+
+def vectors_settings(call: Call, dataset_id):
+    _dataset(call, dataset_id)
+    return json_response({"items": []})
+
+
+def vectors_settings_create(call: Call, dataset_id):
+    dataset = _dataset(call, dataset_id)
+    tenancy.require_workspace_admin(call.user, dataset.workspace_id)
+    raise unprocessable("Vector settings are not supported by this server.")
+
+
+def metrics(call: Call, dataset_id):
+    """The 1.29 shape: `records.count` (all records the caller may read) and the caller's responses."""
+    dataset = _dataset(call, dataset_id)
+    mine = dict(
+        response_list(user=call.user, dataset=dataset)
+        .filter(user_id=call.user.pk)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {status: mine.get(status, 0) for status in ("submitted", "discarded", "draft")}
+    return json_response({
+        "records": {"count": records_readable(user=call.user, dataset=dataset).count()},
+        "responses": {"count": sum(counts.values()), **counts},
+    })
+
+
+def progress(call: Call, dataset_id):
+    records = dataset_progress(dataset=_dataset(call, dataset_id))["records"]
+    return json_response({"total": records["total"], "completed": records["completed"], "pending": records["pending"]})
+
+
+def users_progress(call: Call, dataset_id):
+    """Per user: responses counted by the record's status × the response's status."""
+    dataset = _dataset(call, dataset_id)
+    rows = (
+        response_list(user=call.user, dataset=dataset)
+        .values_list("user__username", "record__status", "status")
+        .annotate(n=Count("id"))
+        .order_by("user__username")
+    )
+    users: dict = {}
+    for username, record_status, status, n in rows:
+        entry = users.setdefault(username, {
+            "username": username,
+            "completed": {"submitted": 0, "discarded": 0, "draft": 0},
+            "pending": {"submitted": 0, "discarded": 0, "draft": 0},
+        })
+        entry[record_status][status] = n
+    return json_response({"users": list(users.values())})
