@@ -4,7 +4,7 @@ import statistics
 from collections import defaultdict
 from uuid import UUID
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from accounts import tenancy
 from accounts.models import Membership, User
@@ -164,6 +164,100 @@ def dataset_progress(*, dataset: Dataset) -> dict:
         "responses": {status: by_status.get(status, 0) for status in Response.Status.values},
         "annotators": annotators,
     }
+
+
+RECORD_RESPONSE_FILTERS = (*Response.Status.values, "missing")
+
+
+# --- the labeler portal (issue 4) ---------------------------------------------------------------
+
+
+def annotator_progress(*, user: User, datasets) -> dict:
+    """The user's own progress in each dataset: submitted, discarded, drafts, assigned and what is left for them.
+
+    `remaining` counts the records "next record" may still hand them (DESIGN §4): their unanswered assigned
+    records plus, in open distribution, pending records they have not answered, capped by their quota.
+    Four aggregate queries whatever the number of datasets and records.
+    """
+    datasets = list(datasets)
+    ids = [d.pk for d in datasets]
+    progress = {
+        d.pk: {"submitted": 0, "discarded": 0, "draft": 0, "assigned": 0, "remaining": 0} for d in datasets
+    }
+    for dataset_id, status, n in (
+        Response.objects.filter(user_id=user.pk, record__dataset_id__in=ids)
+        .values_list("record__dataset_id", "status").annotate(n=Count("id")).order_by()
+    ):
+        progress[dataset_id][status] = n
+    for dataset_id, n in (
+        Assignment.objects.filter(user_id=user.pk, record__dataset_id__in=ids)
+        .values_list("record__dataset_id").annotate(n=Count("id")).order_by()
+    ):
+        progress[dataset_id]["assigned"] = n
+    assigned = Assignment.objects.filter(record_id=OuterRef("pk"), user_id=user.pk)
+    answered = Response.objects.filter(
+        record_id=OuterRef("pk"), user_id=user.pk, status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]
+    )
+    for dataset_id, n in (
+        Record.objects.filter(dataset_id__in=ids)
+        .filter(Exists(assigned) | Q(status=Record.Status.PENDING, dataset__distribution=Dataset.Distribution.OPEN))
+        .exclude(Exists(answered))
+        .values_list("dataset_id").annotate(n=Count("id")).order_by()
+    ):
+        progress[dataset_id]["remaining"] = n
+    quotas = dict(
+        Membership.objects.filter(user_id=user.pk, workspace_id__in={d.workspace_id for d in datasets}, quota__isnull=False)
+        .values_list("workspace_id", "quota")
+    )
+    for dataset in datasets:
+        counts = progress[dataset.pk]
+        counts["done"] = counts["submitted"] + counts["discarded"]
+        quota = quotas.get(dataset.workspace_id)
+        if quota is not None:
+            counts["remaining"] = min(counts["remaining"], max(0, quota - counts["done"]))
+        counts["total"] = counts["done"] + counts["remaining"]
+    return progress
+
+
+def response_own(*, user: User, record: Record) -> Response | None:
+    """The user's own response to a record, if any (never another labeler's)."""
+    return Response.objects.filter(record=record, user_id=user.pk).first()
+
+
+def suggestions_for_record(*, record: Record) -> dict:
+    """The record's suggestions keyed by question id (one query); the caller has fetched the record via record_get."""
+    return {s.question_id: s for s in Suggestion.objects.filter(record=record)}
+
+
+def response_previous(*, user: User, dataset: Dataset, before: Response | None = None):
+    """Id of the record the user answered just before `before` (their latest answer when None), or None."""
+    responses = Response.objects.filter(user_id=user.pk, record__dataset=dataset)
+    if before is not None:
+        responses = responses.filter(inserted_at__lt=before.inserted_at)
+    return responses.order_by("-inserted_at").values_list("record_id", flat=True).first()
+
+
+def my_responses(*, user: User, status: str | None = None, search: str | None = None, dataset_id=None):
+    """The user's own responses across the datasets they may read, newest change first.
+
+    `search` matches the answer values, the record's fields and its external id (case-insensitive).
+    """
+    responses = (
+        Response.objects.visible_to(user)
+        .filter(user_id=user.pk)
+        .select_related("record", "record__dataset", "record__dataset__workspace")
+        .order_by("-updated_at", "-inserted_at")
+    )
+    if status:
+        responses = responses.filter(status=status)
+    if dataset_id is not None:
+        responses = responses.filter(record__dataset_id=_uuid(dataset_id))
+    if search:
+        responses = responses.filter(
+            Q(values__icontains=search) | Q(record__fields__icontains=search) | Q(record__external_id__icontains=search)
+        )
+    return responses
+
 
 
 RECORD_RESPONSE_FILTERS = (*Response.Status.values, "missing")

@@ -1,0 +1,294 @@
+"""The labeler portal (DESIGN §6, issue 4): server-rendered pages over the labeling selectors and services.
+
+Views parse the request, fetch through tenancy-scoped selectors (a dataset or record the user may not
+read is a 404), call one service and render. They are the only place that catches `DomainError`, to show
+it beside the question or as a message (STYLE §4).
+"""
+
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.errors import DomainError, NotFound
+
+from . import selectors, services
+from .forms import ResponseForm, question_views
+from .models import Dataset, Record, Response
+from .rendering import render_field, render_markdown
+
+SKIPPED_SESSION_KEY = "portal_skipped"
+# Bounded so that a labeler skipping all day cannot grow the session (and the exclusion list) without limit.
+MAX_SKIPPED_PER_DATASET = 500
+RESPONSES_PER_PAGE = 25
+MAX_PREVIEW_CHARS = 200_000
+_STATUS_FOR_ACTION = {
+    "submit": Response.Status.SUBMITTED,
+    "draft": Response.Status.DRAFT,
+    "discard": Response.Status.DISCARDED,
+}
+
+
+def _dataset_or_404(request, dataset_id) -> Dataset:
+    try:
+        return selectors.dataset_get(user=request.user, dataset_id=dataset_id)
+    except NotFound:
+        raise Http404("Dataset not found.") from None
+
+
+def _record_or_404(request, dataset: Dataset, record_id) -> Record:
+    try:
+        return selectors.record_get(user=request.user, dataset=dataset, record_id=record_id)
+    except NotFound:
+        raise Http404("Record not found.") from None
+
+
+def _safe_next(request) -> str:
+    """The `next` URL of the request when it points back into this site, else ''."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return ""
+
+
+def _skipped_ids(request, dataset: Dataset) -> list[str]:
+    return list(request.session.get(SKIPPED_SESSION_KEY, {}).get(str(dataset.pk), []))
+
+
+def _json_error(error: DomainError) -> JsonResponse:
+    return JsonResponse(
+        {"error": {"code": error.code, "message": error.message, "details": error.details}}, status=error.http_status
+    )
+
+
+def _read_json(request) -> dict:
+    try:
+        payload = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    if not isinstance(payload, dict):
+        raise DomainError("Send a JSON object.", code="invalid_json")
+    return payload
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home_page(request):
+    """The datasets of the caller's workspaces, each with their own progress."""
+    datasets = list(selectors.dataset_list(user=request.user))
+    progress = selectors.annotator_progress(user=request.user, datasets=datasets)
+    rows = [
+        {"dataset": d, "progress": progress[d.pk], "is_ready": d.status == Dataset.Status.READY} for d in datasets
+    ]
+    return render(request, "portal/home.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def annotate_page(request, dataset_id):
+    """The caller's next record in the dataset (DESIGN §4: assigned first, claims honoured), or "all done"."""
+    dataset = _dataset_or_404(request, dataset_id)
+    skipped = _skipped_ids(request, dataset)
+    try:
+        record = services.record_claim_next(actor=request.user, dataset=dataset, exclude_ids=skipped)
+    except DomainError as error:
+        return render(request, "portal/message.html", {"dataset": dataset, "message": error.message}, status=error.http_status)
+    if record is None:
+        progress = selectors.annotator_progress(user=request.user, datasets=[dataset])[dataset.pk]
+        context = {"dataset": dataset, "progress": progress, "skipped_count": len(skipped)}
+        return render(request, "portal/all_done.html", context)
+    record.dataset = dataset
+    return _annotation(request, dataset, record, in_queue=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_page(request, dataset_id, record_id):
+    """One record: GET shows it with the caller's answer; POST submits, saves a draft or discards it."""
+    dataset = _dataset_or_404(request, dataset_id)
+    record = _record_or_404(request, dataset, record_id)
+    in_queue = request.POST.get("mode", request.GET.get("mode")) == "queue"
+    if request.method == "GET":
+        return _annotation(request, dataset, record, in_queue=in_queue)
+    selectors.dataset_with_schema(dataset)
+    form = ResponseForm(request.POST, questions=dataset.questions.all())
+    if not form.is_valid():
+        return _annotation(
+            request, dataset, record, in_queue=in_queue, data=request.POST, errors=form.question_errors(),
+            message="Some answers need attention; nothing was saved.", status=400,
+        )
+    action = form.cleaned_data["action"]
+    try:
+        services.response_write(actor=request.user, record=record, values=form.values(), status=_STATUS_FOR_ACTION[action])
+    except DomainError as error:
+        return _annotation(
+            request, dataset, record, in_queue=in_queue, data=request.POST,
+            errors=error.details.get("questions", {}), message=error.message, status=error.http_status,
+        )
+    if action == "draft":
+        messages.success(request, "Draft saved.")
+        # The queue hands the same record back: it is still claimed by the caller.
+        return redirect(reverse("portal:annotate", args=[dataset.pk]) if in_queue else request.get_full_path())
+    return redirect(_safe_next(request) or reverse("portal:annotate", args=[dataset.pk]))
+
+
+def _annotation(request, dataset: Dataset, record: Record, *, in_queue: bool, data=None, errors=None,
+                message: str = "", status: int = 200):
+    selectors.dataset_with_schema(dataset)
+    response = selectors.response_own(user=request.user, record=record)
+    suggestions = selectors.suggestions_for_record(record=record)
+    progress = selectors.annotator_progress(user=request.user, datasets=[dataset])[dataset.pk]
+    previous_id = selectors.response_previous(user=request.user, dataset=dataset, before=response)
+    next_url = _safe_next(request)
+    record_url = reverse("portal:record", args=[dataset.pk, record.pk])
+    fields = [
+        {
+            "field": field,
+            "is_markdown": field.use_markdown,
+            "html": render_field(record.fields.get(field.name), use_markdown=field.use_markdown),
+        }
+        for field in dataset.fields.all()
+        if record.fields.get(field.name) not in (None, "")
+    ]
+    metadata = [
+        {"title": prop.title, "value": _metadata_text(record.metadata.get(prop.name))}
+        for prop in dataset.metadata_properties.all()
+        if prop.visible_for_annotators and record.metadata.get(prop.name) is not None
+    ]
+    context = {
+        "dataset": dataset,
+        "record": record,
+        "response": response,
+        "guidelines_html": render_markdown(dataset.guidelines),
+        "fields": fields,
+        "metadata": metadata,
+        "questions": question_views(
+            dataset.questions.all(), data=data, values=response.values if response else None,
+            suggestions=suggestions, errors=errors,
+        ),
+        "progress": progress,
+        "in_queue": in_queue,
+        "message": message,
+        "next_url": next_url,
+        "form_url": record_url,
+        "autosave_url": reverse("portal:draft_autosave", args=[dataset.pk, record.pk]),
+        "skip_url": reverse("portal:skip_record", args=[dataset.pk, record.pk]),
+        "preview_url": reverse("portal:markdown_preview"),
+        "queue_url": reverse("portal:annotate", args=[dataset.pk]),
+        "previous_url": reverse("portal:record", args=[dataset.pk, previous_id]) if previous_id else "",
+    }
+    return render(request, "portal/annotate.html", context, status=status)
+
+
+def _metadata_text(value) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+@login_required
+@require_POST
+def skip_record(request, dataset_id, record_id):
+    """Leave a record for later: no response is written, the claim is released, the queue moves on."""
+    dataset = _dataset_or_404(request, dataset_id)
+    record = _record_or_404(request, dataset, record_id)
+    services.claim_release(actor=request.user, record=record)
+    skipped = request.session.get(SKIPPED_SESSION_KEY, {})
+    ids = [i for i in skipped.get(str(dataset.pk), []) if i != str(record.pk)] + [str(record.pk)]
+    skipped[str(dataset.pk)] = ids[-MAX_SKIPPED_PER_DATASET:]
+    request.session[SKIPPED_SESSION_KEY] = skipped
+    return redirect("portal:annotate", dataset.pk)
+
+
+@login_required
+@require_POST
+def skipped_reset(request, dataset_id):
+    """Put the records skipped in this dataset back into the caller's queue."""
+    dataset = _dataset_or_404(request, dataset_id)
+    skipped = request.session.get(SKIPPED_SESSION_KEY, {})
+    if skipped.pop(str(dataset.pk), None) is not None:
+        request.session[SKIPPED_SESSION_KEY] = skipped
+    return redirect("portal:annotate", dataset.pk)
+
+
+@login_required
+@require_POST
+def draft_autosave(request, dataset_id, record_id):
+    """Save the caller's answers as a draft: `{"values": {question: value}}` in, `{"status", "saved_at"}` out."""
+    dataset = _dataset_or_404(request, dataset_id)
+    record = _record_or_404(request, dataset, record_id)
+    try:
+        payload = _read_json(request)
+        values = payload.get("values")
+        if not isinstance(values, dict):
+            raise DomainError("'values' must be an object keyed by question name.", code="invalid_json")
+        response = services.response_write(actor=request.user, record=record, values=values, status=Response.Status.DRAFT)
+    except DomainError as error:
+        return _json_error(error)
+    return JsonResponse({"status": response.status, "saved_at": response.updated_at.isoformat()})
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """Render a text answer's markdown the same way the server renders everything else: sanitized."""
+    try:
+        text = _read_json(request).get("text")
+        if not isinstance(text, str) or len(text) > MAX_PREVIEW_CHARS:
+            raise DomainError(f"'text' must be a string of at most {MAX_PREVIEW_CHARS} characters.", code="invalid_json")
+    except DomainError as error:
+        return _json_error(error)
+    return JsonResponse({"html": render_markdown(text)})
+
+
+@login_required
+@require_GET
+def my_responses_page(request):
+    """The caller's own responses, filtered by status, dataset and a search term; each can be reopened."""
+    status = request.GET.get("status", "")
+    status = status if status in Response.Status.values else ""
+    search = request.GET.get("q", "").strip()[:200]
+    datasets = list(selectors.dataset_list(user=request.user))
+    dataset_id = request.GET.get("dataset", "")
+    dataset_id = dataset_id if dataset_id in {str(d.pk) for d in datasets} else ""
+    responses = selectors.my_responses(user=request.user, status=status, search=search, dataset_id=dataset_id or None)
+    page = Paginator(responses, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
+    here = request.get_full_path()
+    rows = [
+        {
+            "response": response,
+            "dataset": response.record.dataset,
+            "record_excerpt": Truncator(" · ".join(str(v) for v in response.record.fields.values())).chars(140),
+            "answer_excerpt": Truncator(_answer_text(response.values)).chars(140),
+            "open_url": reverse("portal:record", args=[response.record.dataset_id, response.record_id])
+            + "?" + urlencode({"next": here}),
+        }
+        for response in page.object_list
+    ]
+    filters = {"status": status, "q": search, "dataset": dataset_id}
+    page_query = urlencode({k: v for k, v in filters.items() if v})
+    context = {
+        "rows": rows,
+        "page": page,
+        "filters": filters,
+        "page_query": page_query,
+        "datasets": datasets,
+        "statuses": Response.Status.choices,
+    }
+    return render(request, "portal/my_responses.html", context)
+
+
+def _answer_text(values: dict) -> str:
+    """A one-line summary of an answer: text answers first, then the others."""
+    texts = [v for v in values.values() if isinstance(v, str)]
+    others = [f"{k}: {v}" for k, v in values.items() if not isinstance(v, (str, list, dict))]
+    return " · ".join(texts + others)
