@@ -304,3 +304,23 @@ def record_filter(records, *, user: User, dataset: Dataset, status: str | None =
     if assigned_to is not None:
         records = records.filter(Exists(Assignment.objects.filter(record_id=OuterRef("pk"), user_id=assigned_to)))
     return records
+
+
+# --- workload distribution (issue 5) ------------------------------------------------------------
+
+
+def assignment_list(*, user: User, dataset: Dataset):
+    """Assignments of a dataset with whether their holder answered (submitted or discarded) the record.
+
+    All of them for the dataset's admins, only their own for annotators; holder, record and
+    assigner come in the same query.
+    """
+    assignments = Assignment.objects.visible_to(user).filter(record__dataset=dataset)
+    if not tenancy.is_workspace_admin(user, dataset.workspace_id):
+        assignments = assignments.filter(user_id=user.pk)
+    answered = Response.objects.filter(
+        record_id=OuterRef("record_id"),
+        user_id=OuterRef("user_id"),
+        status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED],
+    )
+    return assignments.annotate(is_answered=Exists(answered)).select_related("record", "user", "assigned_by")
