@@ -1,0 +1,61 @@
+"""Admin for export and import jobs: read-only, scoped like the API (ExportJob/ImportJob.objects.visible_to).
+
+Jobs are started through the API, the portal or the management commands; the admin shows their state,
+errors and a download link (served by the API's download endpoint, which re-checks access).
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from config.admin import ReadOnlyMixin, TenantAdmin
+
+from .models import ExportJob, ImportJob
+
+
+class JobAdmin(ReadOnlyMixin, TenantAdmin):
+    list_filter = ["status"]
+    date_hierarchy = "inserted_at"
+    exclude = ["token", "error_details"]
+
+    def get_queryset(self, request):
+        return self.model.objects.visible_to(request.user).select_related("requested_by")
+
+    @admin.display(description="progress")
+    def progress(self, job) -> str:
+        if not job.progress_total:
+            return f"{job.progress_done}"
+        return f"{job.progress_done} / {job.progress_total} ({100 * job.progress_done // job.progress_total}%)"
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(JobAdmin):
+    list_display = ["inserted_at", "format", "status", "progress", "row_count", "workspace", "requested_by", "download"]
+    list_select_related = ["workspace", "requested_by"]
+    readonly_fields = ["download"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("workspace")
+
+    @admin.display(description="file")
+    def download(self, job) -> str:
+        if job.status != ExportJob.Status.SUCCEEDED:
+            return "—"
+        return format_html('<a href="{}">download</a>', reverse("export-download", args=[job.pk]))
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(JobAdmin):
+    list_display = ["inserted_at", "source_name", "dataset", "status", "progress", "created_count", "updated_count",
+                    "skipped_count", "requested_by", "download"]
+    list_select_related = ["dataset", "requested_by"]
+    readonly_fields = ["download"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dataset")
+
+    @admin.display(description="report")
+    def download(self, job) -> str:
+        if not job.report:
+            return "—"
+        return format_html('<a href="{}">report</a>', reverse("import-download", args=[job.pk]))

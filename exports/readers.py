@@ -1,0 +1,181 @@
+"""Readers for import files (CSV, JSON lines, JSON array, Parquet) with bounded memory (DESIGN §9).
+
+Each reader yields `(line, row)` where `line` is the 1-based line (row number for Parquet) a
+user would look at, and `row` is a dict, or a `RowError` for a row that cannot be parsed but
+does not stop the file (a broken JSON line). Problems that make the rest of the file unreadable
+raise InvalidImportFile with the line number.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InvalidImportFile
+
+MAX_LINE_BYTES = 8 * 1024 * 1024
+READ_CHUNK = 1024 * 1024
+PARQUET_BATCH = 5_000
+
+# The stdlib default (128 KiB) would refuse long demonstrations; our own ceiling is the line limit.
+csv.field_size_limit(MAX_LINE_BYTES)
+
+
+@dataclass(frozen=True)
+class RowError:
+    message: str
+
+
+def _not_utf8(line: int) -> InvalidImportFile:
+    return InvalidImportFile(
+        f"Line {line} is not valid UTF-8 text. Save the file with UTF-8 encoding and upload it again.",
+        details={"line": line},
+    )
+
+
+def read_csv(path: Path) -> Iterator[tuple[int, dict | RowError]]:
+    """Rows keyed by the header; a multi-line cell is reported at the line where its row starts."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if not header:
+                raise InvalidImportFile("The CSV file is empty: it needs a header row naming the columns.")
+            header = [name.strip() for name in header]
+            if len(set(header)) != len(header):
+                raise InvalidImportFile("The CSV header names a column twice.", details={"line": 1})
+            start = reader.line_num + 1
+            for values in reader:
+                line = start
+                start = reader.line_num + 1
+                if not values or values == [""]:
+                    continue
+                if len(values) != len(header):
+                    yield line, RowError(f"This row has {len(values)} cells; the header has {len(header)}.")
+                    continue
+                yield line, dict(zip(header, values))
+        except UnicodeDecodeError:
+            raise _not_utf8(reader.line_num + 1) from None
+        except csv.Error as exc:
+            raise InvalidImportFile(f"Line {reader.line_num}: the CSV cannot be read ({exc}).", details={"line": reader.line_num}) from None
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict | RowError]]:
+    """One JSON object per line; blank lines are ignored, a broken line is a bad row."""
+    with open(path, "rb") as handle:
+        line = 0
+        while True:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                return
+            line += 1
+            if len(raw) > MAX_LINE_BYTES:
+                raise InvalidImportFile(f"Line {line} is longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB.", details={"line": line})
+            try:
+                text = raw.decode("utf-8-sig" if line == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise _not_utf8(line) from None
+            if not text.strip():
+                continue
+            try:
+                row = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield line, RowError(f"Not valid JSON: {exc.msg} (column {exc.colno}).")
+                continue
+            yield line, row if isinstance(row, dict) else RowError("Each line must be a JSON object.")
+
+
+def read_json_array(path: Path) -> Iterator[tuple[int, dict | RowError]]:
+    """A JSON array of objects, decoded one element at a time so only one element is in memory."""
+    decoder = json.JSONDecoder()
+    with open(path, "rb") as handle:
+        buffer, line, eof = "", 1, False
+        pending = b""
+
+        def fill() -> bool:
+            nonlocal buffer, eof, pending
+            if eof:
+                return False
+            chunk = handle.read(READ_CHUNK)
+            if not chunk:
+                eof = True
+                if pending:
+                    raise _not_utf8(line)
+                return False
+            data = pending + chunk
+            # Keep an incomplete multi-byte character for the next read.
+            for cut in range(len(data), max(len(data) - 4, -1), -1):
+                try:
+                    buffer += data[:cut].decode("utf-8")
+                    pending = data[cut:]
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise _not_utf8(line + buffer.count("\n"))
+            if len(buffer) > MAX_LINE_BYTES:
+                raise InvalidImportFile(f"An element near line {line} is larger than {MAX_LINE_BYTES // (1024 * 1024)} MiB.")
+            return True
+
+        def skip_space() -> None:
+            nonlocal buffer, line
+            while True:
+                stripped = buffer.lstrip(" \t\r\n\ufeff")
+                line += buffer[: len(buffer) - len(stripped)].count("\n")
+                buffer = stripped
+                if buffer or not fill():
+                    return
+
+        skip_space()
+        if not buffer.startswith("["):
+            raise InvalidImportFile("A .json file must hold one JSON array of objects, starting with '['.", details={"line": line})
+        buffer = buffer[1:]
+        skip_space()
+        if buffer.startswith("]"):
+            return
+        while True:
+            while True:
+                try:
+                    element, end = decoder.raw_decode(buffer)
+                    break
+                except json.JSONDecodeError as exc:
+                    if not fill():
+                        raise InvalidImportFile(
+                            f"Line {line + exc.lineno - 1}: not valid JSON ({exc.msg}).", details={"line": line + exc.lineno - 1}
+                        ) from None
+            yield line, element if isinstance(element, dict) else RowError("Each element must be a JSON object.")
+            line += buffer[:end].count("\n")
+            buffer = buffer[end:]
+            skip_space()
+            if buffer.startswith(","):
+                buffer = buffer[1:]
+                skip_space()
+            elif buffer.startswith("]"):
+                return
+            else:
+                raise InvalidImportFile(f"Line {line}: expected ',' or ']' between elements.", details={"line": line})
+
+
+def read_parquet(path: Path) -> Iterator[tuple[int, dict | RowError]]:
+    """Rows of a Parquet file, a batch at a time; `line` is the 1-based row number."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InvalidImportFile(f"The file is not a readable Parquet file ({exc}).") from None
+    line = 0
+    for batch in parquet.iter_batches(batch_size=PARQUET_BATCH):
+        for row in batch.to_pylist():
+            line += 1
+            yield line, row
+
+
+READERS = {"csv": read_csv, "jsonl": read_jsonl, "json": read_json_array, "parquet": read_parquet}
+EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet"}
+
+
+def format_for(filename: str) -> str | None:
+    return EXTENSIONS.get(Path(filename).suffix.lower())
