@@ -289,7 +289,10 @@ class DatasetAdmin(TenantAdmin):
         }[formset.model]
         for row in formset.extra_forms:
             if row.has_changed() and not formset._should_delete_form(row):
-                spec = {name: value for name, value in row.cleaned_data.items() if name in row._meta.fields}
+                spec = {
+                    name: value for name, value in row.cleaned_data.items()
+                    if name in row._meta.fields and name != formset.fk.name
+                }
                 formset.new_objects.append(create(actor=actor, dataset=dataset, **spec))
 
     @admin.action(description="Publish the selected datasets", permissions=["change"])
