@@ -1,10 +1,28 @@
 """Reads for one use case each, always from a tenancy-scoped queryset (STYLE §3)."""
 
-import statistics
 from collections import defaultdict
+from datetime import timedelta
 from uuid import UUID
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    TextField,
+    Value,
+    Window,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Length, RowNumber, TruncDate
+from django.utils import timezone
 
 from accounts import tenancy
 from accounts.models import Membership, User
@@ -107,13 +125,20 @@ def dataset_progress(*, dataset: Dataset) -> dict:
     by_status = dict(
         Response.objects.filter(record__dataset=dataset).values_list("status").annotate(n=Count("id")).order_by()
     )
-    per_user: dict = defaultdict(lambda: {"assigned": 0, "submitted": 0, "discarded": 0, "draft": 0, "answered_assigned": 0})
+    per_user: dict = defaultdict(lambda: {
+        "assigned": 0, "submitted": 0, "discarded": 0, "draft": 0, "answered_assigned": 0, "last_activity_at": None,
+    })
     for user_id, n in Assignment.objects.filter(record__dataset=dataset).values_list("user_id").annotate(n=Count("id")).order_by():
         per_user[user_id]["assigned"] = n
-    for user_id, status, n in (
-        Response.objects.filter(record__dataset=dataset).values_list("user_id", "status").annotate(n=Count("id")).order_by()
+    for user_id, status, n, last in (
+        Response.objects.filter(record__dataset=dataset)
+        .values_list("user_id", "status")
+        .annotate(n=Count("id"), last=Max("updated_at"))
+        .order_by()
     ):
         per_user[user_id][status] = n
+        if per_user[user_id]["last_activity_at"] is None or last > per_user[user_id]["last_activity_at"]:
+            per_user[user_id]["last_activity_at"] = last
     for user_id, n in (
         Response.objects.filter(
             record__dataset=dataset,
@@ -125,11 +150,7 @@ def dataset_progress(*, dataset: Dataset) -> dict:
         .order_by()
     ):
         per_user[user_id]["answered_assigned"] = n
-    durations: dict = defaultdict(list)
-    for user_id, started, submitted in Response.objects.filter(
-        record__dataset=dataset, status=Response.Status.SUBMITTED, started_at__isnull=False, submitted_at__isnull=False
-    ).values_list("user_id", "started_at", "submitted_at"):
-        durations[user_id].append((submitted - started).total_seconds())
+    medians = _median_seconds_by_user(dataset)
     members = {
         m.user_id: m
         for m in Membership.objects.filter(workspace_id=dataset.workspace_id).select_related("user")
@@ -144,7 +165,7 @@ def dataset_progress(*, dataset: Dataset) -> dict:
             remaining = counts["assigned"] - counts["answered_assigned"]
         else:
             remaining = max(0, (records["total"] or 0) - counts["submitted"] - counts["discarded"])
-        times = durations.get(user_id)
+        median = medians.get(user_id)
         annotators.append({
             "user_id": str(user_id),
             "username": user.username,
@@ -153,7 +174,8 @@ def dataset_progress(*, dataset: Dataset) -> dict:
             "discarded": counts["discarded"],
             "draft": counts["draft"],
             "remaining": max(0, remaining),
-            "median_seconds_per_submission": round(statistics.median(times), 1) if times else None,
+            "median_seconds_per_submission": round(median, 1) if median is not None else None,
+            "last_activity_at": counts["last_activity_at"],
         })
     return {
         "records": {
@@ -166,7 +188,30 @@ def dataset_progress(*, dataset: Dataset) -> dict:
     }
 
 
-RECORD_RESPONSE_FILTERS = (*Response.Status.values, "missing")
+def _median_seconds_by_user(dataset: Dataset) -> dict:
+    """Median seconds from receiving a record to submitting it, per user, computed in the database.
+
+    Window functions number each user's submissions by duration; only the one or two middle rows
+    per user come back (their mean is the median), whatever the number of responses.
+    """
+    seconds = ExpressionWrapper(F("submitted_at") - F("started_at"), output_field=DurationField())
+    middle = (
+        Response.objects.filter(
+            record__dataset=dataset, status=Response.Status.SUBMITTED, started_at__isnull=False,
+            submitted_at__isnull=False,
+        )
+        .annotate(
+            seconds=seconds,
+            position=Window(RowNumber(), partition_by=[F("user_id")], order_by=[seconds.asc(), F("id").asc()]),
+            total=Window(Count("id"), partition_by=[F("user_id")]),
+        )
+        .filter(position__gte=(F("total") + 1) / 2, position__lte=(F("total") + 2) / 2)
+        .values_list("user_id", "seconds")
+    )
+    halves: dict = defaultdict(list)
+    for user_id, duration in middle:
+        halves[user_id].append(duration.total_seconds())
+    return {user_id: sum(values) / len(values) for user_id, values in halves.items()}
 
 
 # --- the labeler portal (issue 4) ---------------------------------------------------------------
@@ -324,3 +369,103 @@ def assignment_list(*, user: User, dataset: Dataset):
         status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED],
     )
     return assignments.annotate(is_answered=Exists(answered)).select_related("record", "user", "assigned_by")
+
+
+def dataset_submissions_per_day(*, dataset: Dataset, days: int = 30) -> list[dict]:
+    """Submitted responses per UTC day over the last `days` days, oldest first, days without any included."""
+    today = timezone.now().date()
+    first = today - timedelta(days=days - 1)
+    counts = dict(
+        Response.objects.filter(
+            record__dataset=dataset, status=Response.Status.SUBMITTED, submitted_at__date__gte=first
+        )
+        .annotate(day=TruncDate("submitted_at"))
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [{"day": first + timedelta(days=offset), "submitted": counts.get(first + timedelta(days=offset), 0)}
+            for offset in range(days)]
+
+
+AGREEMENT_TYPES = ("rating", "label_selection")
+
+
+def dataset_agreement(*, dataset: Dataset) -> list[dict]:
+    """Agreement per rating and label question, overlap per text question (DESIGN §4, issue 5).
+
+    Ratings and labels: Krippendorff's alpha (interval for ratings, nominal for labels) over
+    the records holding at least two submitted answers, with the number of such records. Text
+    questions: how many records hold more than one submitted demonstration. The alpha comes from
+    sums the database aggregates per record and then over records (the coincidence-matrix
+    formula rewritten in counts and sums), so one query per question whatever the number of
+    records; `exports.reconcile.Alpha` gives the same figures from individual answers.
+    """
+    submitted = Response.objects.filter(record__dataset=dataset, status=Response.Status.SUBMITTED)
+    rows = []
+    for question in dataset.questions.all():
+        answer = KeyTextTransform(question.name, "values")
+        row = {"question": question.name, "title": question.title, "type": question.type}
+        if question.type == "rating":
+            row.update(_interval_alpha(submitted.annotate(x=Cast(answer, FloatField())).filter(x__isnull=False)))
+        elif question.type == "label_selection":
+            options = [option["value"] for option in question.settings.get("options", [])]
+            # Cast to text so comparisons are plain string ones, not JSON lookups.
+            label = Cast(answer, TextField())
+            row.update(_nominal_alpha(submitted.annotate(label=label).filter(label__in=options), options))
+        elif question.type == "text":
+            per_record = (
+                submitted.annotate(length=Length(answer)).filter(length__gt=0)
+                .values("record_id").annotate(n=Count("id")).filter(n__gte=2)
+            )
+            row["records_with_several"] = per_record.count()
+        else:
+            continue
+        rows.append(row)
+    return rows
+
+
+def _as_float(expression):
+    return Cast(expression, FloatField())
+
+
+def _interval_alpha(answers) -> dict:
+    """alpha = 1 - (n - 1) * sum_u (m_u*S2_u - S1_u^2) / (m_u - 1) / (n*T2 - T1^2), over records u with m_u >= 2."""
+    units = (
+        answers.values("record_id")
+        .annotate(m=Count("id"), s1=Sum("x"), s2=Sum(F("x") * F("x")))
+        .filter(m__gte=2)
+    )
+    totals = units.aggregate(
+        units=Count("record_id"), n=Sum("m"), t1=Sum("s1"), t2=Sum("s2"),
+        observed=Sum((_as_float("m") * F("s2") - F("s1") * F("s1")) / (_as_float("m") - 1.0)),
+    )
+    if not totals["units"]:
+        return {"alpha": None, "records": 0}
+    n = totals["n"]
+    expected = n * totals["t2"] - totals["t1"] ** 2
+    return {"alpha": _alpha(n, totals["observed"], expected), "records": totals["units"]}
+
+
+def _nominal_alpha(answers, options: list) -> dict:
+    """alpha = 1 - (n - 1) * sum_u (m_u^2 - sum_c n_uc^2) / (m_u - 1) / (n^2 - sum_c n_c^2), over records with m_u >= 2."""
+    per_option = {f"c{index}": Count("id", filter=Q(label=option)) for index, option in enumerate(options)}
+    units = answers.values("record_id").annotate(m=Count("id"), **per_option).filter(m__gte=2)
+    same = sum((F(name) * F(name) for name in per_option), Value(0))
+    totals = units.aggregate(
+        units=Count("record_id"), n=Sum("m"),
+        observed=Sum((_as_float(F("m") * F("m") - same)) / (_as_float("m") - 1.0)),
+        **{f"n_{name}": Sum(name) for name in per_option},
+    )
+    if not totals["units"]:
+        return {"alpha": None, "records": 0}
+    n = totals["n"]
+    expected = n * n - sum((totals[f"n_{name}"] or 0) ** 2 for name in per_option)
+    return {"alpha": _alpha(n, totals["observed"], expected), "records": totals["units"]}
+
+
+def _alpha(n: int, observed: float, expected: float) -> float | None:
+    """Undefined (None) without variation to compare against, as in `exports.reconcile.Alpha`."""
+    if n <= 1 or not expected:
+        return None
+    return 1.0 - (n - 1) * observed / expected
