@@ -212,7 +212,9 @@ class WorkspaceAdmin(TenantAdmin):
     def annotate_changelist(self, queryset):
         from labeling.models import Dataset
 
-        return queryset.annotate(member_count=_count(Membership, "workspace"), dataset_count=_count(Dataset, "workspace"))
+        return super().annotate_changelist(queryset).annotate(
+            member_count=_count(Membership, "workspace"), dataset_count=_count(Dataset, "workspace")
+        )
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, obj):

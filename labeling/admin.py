@@ -228,7 +228,7 @@ class DatasetAdmin(TenantAdmin):
         return fields if obj is None else [*fields[:2], "status", *fields[2:], "inserted_at", "last_activity_at"]
 
     def annotate_changelist(self, queryset):
-        return queryset.annotate(
+        return super().annotate_changelist(queryset).annotate(
             record_count=_count(Record, "dataset"),
             completed_count=_count(Record, "dataset", status=Record.Status.COMPLETED),
         )
@@ -391,6 +391,7 @@ class RecordAdmin(ExactSearchMixin, TenantAdmin):
     form = RecordForm
     list_display = ("__str__", "dataset", "workspace", "status", "submitted_count", "inserted_at")
     list_select_related = ("dataset__workspace",)
+    changelist_defer = ("fields", "metadata")
     list_filter = (DatasetFilter, "status")
     list_per_page = 100
     search_fields = ("external_id",)
@@ -454,6 +455,7 @@ class ResponseAdmin(ExactSearchMixin, TenantAdmin):
 
     list_display = ("record", "dataset", "user", "status", "submitted_at", "updated_at")
     list_select_related = ("record__dataset", "user")
+    changelist_defer = ("values", "record__fields", "record__metadata")
     list_filter = (RecordDatasetFilter, "status")
     list_per_page = 100
     search_fields = ("user__username",)
@@ -495,6 +497,7 @@ class AssignmentAdmin(ExactSearchMixin, TenantAdmin):
     form = AssignmentForm
     list_display = ("record", "dataset", "user", "assigned_by", "inserted_at")
     list_select_related = ("record__dataset", "user", "assigned_by")
+    changelist_defer = ("record__fields", "record__metadata")
     list_filter = (RecordDatasetFilter,)
     list_per_page = 100
     search_fields = ("user__username",)
@@ -519,6 +522,7 @@ class ClaimAdmin(ReadOnlyMixin, TenantAdmin):
 
     list_display = ("record", "dataset", "user", "claimed_at", "expires_at", "is_live")
     list_select_related = ("record__dataset", "user")
+    changelist_defer = ("record__fields", "record__metadata")
     list_filter = (RecordDatasetFilter,)
     list_per_page = 100
 
