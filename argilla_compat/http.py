@@ -160,6 +160,6 @@ def endpoint(**handlers: Callable[..., HttpResponse]):
 
 
 @csrf_exempt
-def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
     """Unknown paths under /argilla answer in Argilla's shape (and never redirect to a slashed URL)."""
     return detail_response(404, "Not Found")

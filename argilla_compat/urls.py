@@ -1,7 +1,7 @@
 """Every path of argilla-compat.md, mounted under /argilla. Exact, slashless paths: the SDKs never add a
 trailing slash, and a redirect would lose a POST body; unknown paths answer a JSON 404."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from .http import endpoint, not_found
 from .views import datasets, identity, records
@@ -67,5 +67,5 @@ urlpatterns = [
         endpoint(GET=records.record_detail, PATCH=records.record_patch, DELETE=records.record_delete),
     ),
     path("api/v1/records/<str:record_id>/responses", endpoint(POST=records.response_create)),
-    re_path(r"^(?P<path>.*)$", not_found),
+    path("<path:path>", not_found),
 ]

@@ -87,12 +87,6 @@ def _user_create(call: Call, *, workspace_names: list) -> tuple[User, str]:
         raise unprocessable(f"role must be one of: {', '.join(ROLES)}.")
     if not isinstance(workspace_names, list):
         raise unprocessable("workspaces must be a list of workspace names.")
-    workspaces = []
-    for name in workspace_names:
-        try:
-            workspaces.append(workspace_get_by_name(user=call.user, name=name))
-        except NotFound:
-            raise unprocessable(f"Workspace '{name}' does not exist.") from None
     username = body.get("username")
     # Argilla creates the user and their memberships at once: both services run in one transaction.
     with transaction.atomic():
@@ -106,7 +100,11 @@ def _user_create(call: Call, *, workspace_names: list) -> tuple[User, str]:
             create_api_key=True,
         )
         member_role = Membership.Role.ADMIN if role == "admin" else Membership.Role.ANNOTATOR
-        for ws in workspaces:
+        for name in workspace_names:
+            try:
+                ws = workspace_get_by_name(user=call.user, name=name)
+            except NotFound:
+                raise unprocessable("A workspace named in 'workspaces' does not exist.") from None
             account_services.membership_set(actor=call.user, workspace=ws, user=user, role=member_role)
     return user, secret
 
@@ -208,10 +206,7 @@ def _member_add(call: Call, ws: Workspace, user: User) -> User:
 
 def workspace_member_add(call: Call, workspace_id):
     ws = _workspace(call, workspace_id)
-    try:
-        user = user_get(user=call.user, user_id=parse_uuid(call.body.get("user_id")))
-    except NotFound:
-        raise unprocessable("user_id names no user.") from None
+    user = user_get(user=call.user, user_id=parse_uuid(call.body.get("user_id")))
     _member_add(call, ws, user)
     return json_response(_users([user])[0], status=201)
 

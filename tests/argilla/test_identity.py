@@ -104,7 +104,7 @@ def test_workspace_members_list_add_remove(as_owner, workspace, annotator, outsi
     response = as_owner.post(path, {"user_id": str(outsider.pk)})
     assert response.status_code == 201 and response.json()["username"] == "outsider"
     assert as_owner.post(path, {"user_id": str(outsider.pk)}).status_code == 409
-    assert as_owner.post(path, {"user_id": str(uuid.uuid4())}).status_code == 422
+    assert as_owner.post(path, {"user_id": str(uuid.uuid4())}).status_code == 404
     response = as_owner.delete(f"{path}/{outsider.pk}")
     assert response.status_code == 200
     assert not Membership.objects.filter(user=outsider, workspace=workspace).exists()
