@@ -162,7 +162,18 @@ def _items(path: Path, file_format: str, mapper: RowMapper, result: ImportResult
                 result.rows += 1
                 result.bad(line, [{"field": None, "message": row.message}])
             continue
-        yield line, mapper.item(row)
+        try:
+            item = mapper.item(row)
+        except InvalidImportFile as exc:
+            # JSON rows each bring their own keys: an unknown or missing one is that row's problem.
+            # CSV and Parquet columns are the file's, so there it stops the file.
+            if file_format not in ("jsonl", "json"):
+                raise
+            if result is not None:
+                result.rows += 1
+                result.bad(line, [{"field": None, "message": exc.message}])
+            continue
+        yield line, item
 
 
 def records_import_file(

@@ -34,10 +34,26 @@ def _not_utf8(line: int) -> InvalidImportFile:
     )
 
 
+def _text_lines(handle) -> Iterator[str]:
+    """Decode a binary file line by line, so an encoding error names its line; lines are bounded."""
+    line = 0
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        line += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise InvalidImportFile(f"Line {line} is longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB.", details={"line": line})
+        try:
+            yield raw.decode("utf-8-sig" if line == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise _not_utf8(line) from None
+
+
 def read_csv(path: Path) -> Iterator[tuple[int, dict | RowError]]:
     """Rows keyed by the header; a multi-line cell is reported at the line where its row starts."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+    with open(path, "rb") as handle:
+        reader = csv.reader(_text_lines(handle))
         try:
             header = next(reader, None)
             if not header:
@@ -55,8 +71,6 @@ def read_csv(path: Path) -> Iterator[tuple[int, dict | RowError]]:
                     yield line, RowError(f"This row has {len(values)} cells; the header has {len(header)}.")
                     continue
                 yield line, dict(zip(header, values))
-        except UnicodeDecodeError:
-            raise _not_utf8(reader.line_num + 1) from None
         except csv.Error as exc:
             raise InvalidImportFile(f"Line {reader.line_num}: the CSV cannot be read ({exc}).", details={"line": reader.line_num}) from None
 
@@ -64,18 +78,7 @@ def read_csv(path: Path) -> Iterator[tuple[int, dict | RowError]]:
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict | RowError]]:
     """One JSON object per line; blank lines are ignored, a broken line is a bad row."""
     with open(path, "rb") as handle:
-        line = 0
-        while True:
-            raw = handle.readline(MAX_LINE_BYTES + 1)
-            if not raw:
-                return
-            line += 1
-            if len(raw) > MAX_LINE_BYTES:
-                raise InvalidImportFile(f"Line {line} is longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB.", details={"line": line})
-            try:
-                text = raw.decode("utf-8-sig" if line == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise _not_utf8(line) from None
+        for line, text in enumerate(_text_lines(handle), start=1):
             if not text.strip():
                 continue
             try:

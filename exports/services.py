@@ -62,8 +62,18 @@ def _enqueue(task, model: type[models.Model], job_id) -> None:
     """
 
     def send() -> None:
+        app = task.app
         try:
-            task.apply_async(args=[str(job_id)], retry=False)
+            if app.conf.task_always_eager:
+                task.apply_async(args=[str(job_id)])
+                return
+            # One connection attempt, no back-off: kombu's default retries would hold the request
+            # for several connection timeouts before giving up.
+            with app.connection_for_write() as connection:
+                connection.ensure_connection(
+                    max_retries=1, interval_start=0, interval_step=0, timeout=app.conf.broker_connection_timeout
+                )
+                task.apply_async(args=[str(job_id)], retry=False, connection=connection)
         except BrokerError as exc:
             logger.warning("job queue unavailable: %s", exc)
             message = "The job queue is unavailable, so the job was not started. Try again in a minute."

@@ -56,3 +56,66 @@ def answer():
         return response_write(actor=user, record=record, values=values, status=status)
 
     return write
+
+
+@pytest.fixture
+def rich_dataset(admin, workspace):
+    """A ready dataset with every answer column kind: text, rating, label, multi-label, ranking, and metadata."""
+    from labeling.services import dataset_create, dataset_publish
+
+    options = [{"value": v} for v in ("a", "b", "c")]
+    dataset = dataset_create(
+        actor=admin, workspace=workspace, name="rich",
+        fields=[{"name": "prompt"}, {"name": "context", "required": False}],
+        questions=[
+            {"name": "demonstration", "type": "text", "settings": {"use_markdown": True}},
+            {"name": "quality", "type": "rating", "required": False, "settings": {"options": [{"value": v} for v in range(1, 6)]}},
+            {"name": "topic", "type": "label_selection", "required": False, "settings": {"options": options}},
+            {"name": "tags", "type": "multi_label_selection", "required": False, "settings": {"options": options}},
+            {"name": "order", "type": "ranking", "required": False, "settings": {"options": options[:2]}},
+            {"name": "note", "type": "text", "required": False},
+        ],
+        metadata_properties=[{"name": "lang", "type": "terms"}, {"name": "level", "type": "integer"}],
+    )
+    return dataset_publish(actor=admin, dataset=dataset)
+
+
+@pytest.fixture
+def run_export(admin, django_capture_on_commit_callbacks):
+    """Start an export as `actor` (the admin by default), let the eager task run, return the job."""
+
+    def run(datasets, format, actor=None, **options):
+        from exports import services
+
+        with django_capture_on_commit_callbacks(execute=True):
+            job = services.export_job_create(
+                actor=actor or admin, dataset_ids=[d.pk for d in datasets], format=format, options=options
+            )
+        job.refresh_from_db()
+        return job
+
+    return run
+
+
+@pytest.fixture
+def job_file():
+    """The bytes or the local path of a published export file."""
+    from django.core.files.storage import default_storage
+
+    class Files:
+        def path(self, job, role="data"):
+            return default_storage.path(job.files[role])
+
+        def json(self, job, role="report"):
+            import json
+
+            with default_storage.open(job.files[role]) as handle:
+                return json.load(handle)
+
+        def lines(self, job, role="data"):
+            import json
+
+            with default_storage.open(job.files[role]) as handle:
+                return [json.loads(line) for line in handle.read().decode().splitlines()]
+
+    return Files()

@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 enqueue=False,
             )
             try:
-                job = services.export_job_run(job=job, progress=bar)
+                services.export_job_run(job=job, progress=bar)
             except DomainError as exc:
                 services.job_fail(job=job, reason=exc.message, details=exc.details)
                 raise
@@ -53,6 +53,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         finally:
             bar.close()
+        job.refresh_from_db()
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(job.error or "The export did not finish.")
         output: Path = options["output"]

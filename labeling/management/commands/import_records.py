@@ -59,6 +59,7 @@ class Command(BaseCommand):
                     enqueue=False,
                 )
             services.import_job_run(job=job, progress=bar)
+            job.refresh_from_db()
         except DomainError as exc:
             raise CommandError(exc.message) from None
         finally:
