@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("labeling.urls")),
     path("api/", include("config.api_urls")),
     path("api/", include("labeling.api.distribution")),
+    path("api/", include("exports.api.urls")),
 ]
