@@ -141,7 +141,8 @@ class _Translation:
             str(r.get("user_id") or call.user.pk)
             for item in items for r in (item.get("responses") or []) if isinstance(r, dict)
         }
-        self.users = {str(u.pk): u for u in user_list(user=call.user).filter(pk__in=[u for u in map(_maybe_uuid, user_ids) if u])}
+        wanted = [u for u in map(_maybe_uuid, user_ids) if u]
+        self.users = {str(u.pk): u for u in user_list(user=call.user).prefetch_related(None).filter(pk__in=wanted)}
 
     def suggestions(self, raw, index: int) -> list[dict]:
         if raw is None:
