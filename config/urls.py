@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("labeling.urls")),
     path("api/", include("config.api_urls")),
     path("api/", include("labeling.api.distribution")),
+    path("", include("labeling.dashboard_urls")),
     path("api/", include("exports.api.urls")),
 ]
