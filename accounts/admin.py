@@ -212,8 +212,10 @@ class WorkspaceAdmin(TenantAdmin):
     def annotate_changelist(self, queryset):
         from labeling.models import Dataset
 
-        return super().annotate_changelist(queryset).annotate(
-            member_count=_count(Membership, "workspace"), dataset_count=_count(Dataset, "workspace")
+        return (
+            super()
+            .annotate_changelist(queryset)
+            .annotate(member_count=_count(Membership, "workspace"), dataset_count=_count(Dataset, "workspace"))
         )
 
     @admin.display(description="members", ordering="member_count")
@@ -263,7 +265,10 @@ class WorkspaceAdmin(TenantAdmin):
         for row in formset.extra_forms:
             if row.has_changed() and not formset._should_delete_form(row):
                 membership = services.membership_set(
-                    actor=request.user, workspace=workspace, user=row.cleaned_data["user"], role=row.cleaned_data["role"]
+                    actor=request.user,
+                    workspace=workspace,
+                    user=row.cleaned_data["user"],
+                    role=row.cleaned_data["role"],
                 )
                 formset.new_objects.append(membership)
 

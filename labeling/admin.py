@@ -37,7 +37,9 @@ from .models import Assignment, Claim, Dataset, Field, MetadataProperty, Questio
 
 def pretty_json(value):
     """JSON as an indented, escaped block: readable answers and suggestions, never rendered as HTML."""
-    return format_html("<pre style='white-space: pre-wrap; margin: 0'>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False))
+    return format_html(
+        "<pre style='white-space: pre-wrap; margin: 0'>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False)
+    )
 
 
 def _count(model, field: str, **filters):
@@ -53,8 +55,12 @@ def _count(model, field: str, **filters):
 
 
 def _problems_text(problems: list[dict]) -> list[str]:
-    return [f"{p.get('field') or p.get('question')}: {p['message']}" if p.get("field") or p.get("question") else p["message"]
-            for p in problems]
+    return [
+        f"{p.get('field') or p.get('question')}: {p['message']}"
+        if p.get("field") or p.get("question")
+        else p["message"]
+        for p in problems
+    ]
 
 
 class DatasetFilter(ScopedRelatedFilter):
@@ -172,7 +178,9 @@ class MetadataPropertyForm(FrozenOnExistingForm, forms.ModelForm):
         data = super().clean()
         if self.instance._state.adding and data.get("name") and data.get("type") and "settings" not in self.errors:
             try:
-                data["settings"] = validation.normalize_metadata_settings(data["type"], data.get("settings"), name=data["name"])
+                data["settings"] = validation.normalize_metadata_settings(
+                    data["type"], data.get("settings"), name=data["name"]
+                )
             except DomainError as exc:
                 self.add_error("settings", exc.message)
         return data
@@ -212,7 +220,14 @@ class MetadataPropertyInline(SchemaInline, admin.TabularInline):
 class DatasetAdmin(TenantAdmin):
     form = DatasetForm
     list_display = (
-        "name", "workspace", "status", "distribution", "min_submitted", "record_count", "completed_count", "inserted_at",
+        "name",
+        "workspace",
+        "status",
+        "distribution",
+        "min_submitted",
+        "record_count",
+        "completed_count",
+        "inserted_at",
     )
     list_select_related = ("workspace",)
     list_filter = (WorkspaceFilter, "status", "distribution")
@@ -228,9 +243,13 @@ class DatasetAdmin(TenantAdmin):
         return fields if obj is None else [*fields[:2], "status", *fields[2:], "inserted_at", "last_activity_at"]
 
     def annotate_changelist(self, queryset):
-        return super().annotate_changelist(queryset).annotate(
-            record_count=_count(Record, "dataset"),
-            completed_count=_count(Record, "dataset", status=Record.Status.COMPLETED),
+        return (
+            super()
+            .annotate_changelist(queryset)
+            .annotate(
+                record_count=_count(Record, "dataset"),
+                completed_count=_count(Record, "dataset", status=Record.Status.COMPLETED),
+            )
         )
 
     @admin.display(description="records", ordering="record_count")
@@ -275,11 +294,17 @@ class DatasetAdmin(TenantAdmin):
                 current = formset.model.objects.select_related("dataset").get(pk=row.instance.pk)
                 data = row.cleaned_data
                 if formset.model is Field:
-                    item = services.field_update(actor=actor, field=current, title=data["title"], use_markdown=data["use_markdown"])
+                    item = services.field_update(
+                        actor=actor, field=current, title=data["title"], use_markdown=data["use_markdown"]
+                    )
                 else:
                     item = services.question_update(
-                        actor=actor, question=current, title=data["title"], description=data.get("description"),
-                        required=data["required"], settings=data.get("settings"),
+                        actor=actor,
+                        question=current,
+                        title=data["title"],
+                        description=data.get("description"),
+                        required=data["required"],
+                        settings=data.get("settings"),
                     )
                 formset.changed_objects.append((item, row.changed_data))
         create = {
@@ -290,7 +315,8 @@ class DatasetAdmin(TenantAdmin):
         for row in formset.extra_forms:
             if row.has_changed() and not formset._should_delete_form(row):
                 spec = {
-                    name: value for name, value in row.cleaned_data.items()
+                    name: value
+                    for name, value in row.cleaned_data.items()
                     if name in row._meta.fields and name != formset.fk.name
                 }
                 formset.new_objects.append(create(actor=actor, dataset=dataset, **spec))
@@ -348,9 +374,15 @@ class RecordForm(FrozenOnExistingForm, forms.ModelForm):
         if self.instance._state.adding and dataset.status != Dataset.Status.READY:
             self.add_error("dataset", f"Publish the dataset '{dataset.name}' before adding records.")
             return data
-        item = {"fields": data.get("fields"), "metadata": data.get("metadata") or {}, "external_id": data.get("external_id") or None}
+        item = {
+            "fields": data.get("fields"),
+            "metadata": data.get("metadata") or {},
+            "external_id": data.get("external_id") or None,
+        }
         problems = validation.record_problems(
-            item, fields=dataset.fields.all(), metadata_properties=dataset.metadata_properties.all(),
+            item,
+            fields=dataset.fields.all(),
+            metadata_properties=dataset.metadata_properties.all(),
             allow_extra_metadata=dataset.allow_extra_metadata,
         )
         for message in _problems_text(problems):
@@ -421,7 +453,10 @@ class RecordAdmin(ExactSearchMixin, TenantAdmin):
             return
         current = Record.objects.select_related("dataset").get(pk=obj.pk)
         record = services.record_update(
-            actor=request.user, record=current, fields=data["fields"], metadata=data.get("metadata") or {},
+            actor=request.user,
+            record=current,
+            fields=data["fields"],
+            metadata=data.get("metadata") or {},
             external_id=external_id,
         )
         adopt(obj, record)
@@ -433,7 +468,9 @@ class RecordAdmin(ExactSearchMixin, TenantAdmin):
         rows = sorted(queryset.values_list("dataset_id", "pk"), key=lambda row: str(row[0]))
         datasets = Dataset.objects.in_bulk({dataset_id for dataset_id, _ in rows})
         for dataset_id, group in groupby(rows, key=lambda row: row[0]):
-            services.records_delete(actor=request.user, dataset=datasets[dataset_id], record_ids=[pk for _, pk in group])
+            services.records_delete(
+                actor=request.user, dataset=datasets[dataset_id], record_ids=[pk for _, pk in group]
+            )
 
     def get_deleted_objects(self, objs, request):
         """Summarise by counts: a bulk delete may cover thousands of records."""
@@ -513,7 +550,12 @@ class AssignmentAdmin(ExactSearchMixin, TenantAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        adopt(obj, services.assignment_add(actor=request.user, record=form.cleaned_data["record"], user=form.cleaned_data["user"]))
+        adopt(
+            obj,
+            services.assignment_add(
+                actor=request.user, record=form.cleaned_data["record"], user=form.cleaned_data["user"]
+            ),
+        )
 
 
 @admin.register(Claim)

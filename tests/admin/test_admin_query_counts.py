@@ -41,20 +41,24 @@ def _queries(client, url) -> int:
 
 @pytest.mark.parametrize("who", ["admin", "owner"])
 @pytest.mark.parametrize("model", CHANGELISTS, ids=lambda m: m.__name__)
-def test_changelist_query_count_does_not_grow_with_rows(grow, client_for, request, who, model, django_assert_num_queries):
+def test_changelist_query_count_does_not_grow_with_rows(
+    grow, client_for, request, who, model, django_assert_num_queries
+):
     client = client_for(request.getfixturevalue(who))
     url = admin_url(model, "changelist")
     grow(2)
     client.get(url)  # warm caches that are filled once per process, not per request
     small = _queries(client, url)
-    grow(8)
+    grow(5)
     with django_assert_num_queries(small):
         response = client.get(url)
-    assert len(response.context["cl"].result_list) >= 10
+    assert len(response.context["cl"].result_list) >= 7
     assert small <= BUDGET
 
 
-def test_record_changelist_with_filter_and_search_stays_constant(dataset, admin, fill, client_for, django_assert_num_queries):
+def test_record_changelist_with_filter_and_search_stays_constant(
+    dataset, admin, fill, client_for, django_assert_num_queries
+):
     client = client_for(admin)
     records = fill(dataset, 2)
     url = admin_url(Record, "changelist")

@@ -12,12 +12,20 @@ INLINES = {f"{p}-{k}": "0" for p in ("suggestions", "responses") for k in ("TOTA
 
 def test_admin_adds_a_record_to_a_ready_dataset(admin, dataset, client_for):
     RecordFactory(dataset=dataset, ordinal=7)
-    data = {"dataset": str(dataset.pk), "external_id": "faq-1", "fields": json.dumps({"prompt": "How do I pay?"}),
-            "metadata": json.dumps({"topic": "billing"}), **INLINES}
+    data = {
+        "dataset": str(dataset.pk),
+        "external_id": "faq-1",
+        "fields": json.dumps({"prompt": "How do I pay?"}),
+        "metadata": json.dumps({"topic": "billing"}),
+        **INLINES,
+    }
     assert client_for(admin).post(admin_url(Record, "add"), data).status_code == 302
     record = Record.objects.get(external_id="faq-1")
     assert (record.dataset, record.ordinal, record.fields, record.metadata) == (
-        dataset, 8, {"prompt": "How do I pay?"}, {"topic": "billing"}
+        dataset,
+        8,
+        {"prompt": "How do I pay?"},
+        {"topic": "billing"},
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership, User, Workspace
-from labeling.models import Assignment, Claim, Dataset, Record, Response
+from labeling.models import Assignment, Claim, Record, Response
 
 from .conftest import admin_url
 
@@ -87,8 +87,15 @@ def test_foreign_change_view_is_not_found(ctx, client_for, kind):
 def test_foreign_change_post_changes_nothing(ctx, client_for, kind):
     foreign = FOREIGN[kind](ctx)
     before = _snapshot(foreign)
-    posted = {"name": "hijacked", "role": "annotator", "external_id": "hijacked", "fields": '{"prompt": "x"}',
-              "username": "hijacked", "guidelines": "hijacked", "min_submitted": "3"}
+    posted = {
+        "name": "hijacked",
+        "role": "annotator",
+        "external_id": "hijacked",
+        "fields": '{"prompt": "x"}',
+        "username": "hijacked",
+        "guidelines": "hijacked",
+        "min_submitted": "3",
+    }
     response = client_for(ctx["admin"]).post(admin_url(type(foreign), "change", foreign.pk), posted)
     assert response.status_code in (302, 403)
     assert response.status_code == 403 or _not_found(response)
@@ -134,7 +141,10 @@ def test_workspace_admin_cannot_edit_users_or_workspaces(ctx, client_for):
     me = ctx["admin"]
     page = client.get(admin_url(User, "change", me.pk))
     assert page.status_code == 200 and not page.context["has_change_permission"]
-    assert client.post(admin_url(User, "change", me.pk), {"username": me.username, "is_superuser": "on"}).status_code == 403
+    assert (
+        client.post(admin_url(User, "change", me.pk), {"username": me.username, "is_superuser": "on"}).status_code
+        == 403
+    )
     me.refresh_from_db()
     assert not me.is_superuser
     rename = client.post(admin_url(Workspace, "change", ctx["workspace"].pk), {"name": "renamed"})
@@ -146,7 +156,9 @@ def test_workspace_admin_cannot_edit_users_or_workspaces(ctx, client_for):
 
 def test_dataset_filter_offers_only_own_datasets(ctx, client_for):
     listing = client_for(ctx["admin"]).get(admin_url(Record, "changelist"))
-    offered = {choice for spec in listing.context["cl"].filter_specs for choice, _ in getattr(spec, "lookup_choices", [])}
+    offered = {
+        choice for spec in listing.context["cl"].filter_specs for choice, _ in getattr(spec, "lookup_choices", [])
+    }
     assert str(ctx["dataset"].pk) in offered and str(ctx["other_dataset"].pk) not in offered
     forced = client_for(ctx["admin"]).get(admin_url(Record, "changelist"), {"dataset": str(ctx["other_dataset"].pk)})
     assert forced.status_code == 200 and list(forced.context["cl"].result_list) == []

@@ -8,8 +8,14 @@ from .conftest import admin_url
 
 
 def _add(client, **overrides):
-    data = {"username": "carol", "email": "carol@example.org", "usable_password": "true",
-            "password1": "Str0ng-enough-pass", "password2": "Str0ng-enough-pass", **overrides}
+    data = {
+        "username": "carol",
+        "email": "carol@example.org",
+        "usable_password": "true",
+        "password1": "Str0ng-enough-pass",
+        "password2": "Str0ng-enough-pass",
+        **overrides,
+    }
     return client.post(admin_url(User, "add"), data)
 
 
@@ -43,8 +49,14 @@ def test_workspace_admin_cannot_create_users(admin, client_for):
 def test_owner_makes_a_user_an_owner(owner, annotator, client_for):
     client = client_for(owner)
     page = client.get(admin_url(User, "change", annotator.pk))
-    data = {"username": annotator.username, "email": annotator.email, "is_active": "on", "is_superuser": "on",
-            "first_name": "", "last_name": ""}
+    data = {
+        "username": annotator.username,
+        "email": annotator.email,
+        "is_active": "on",
+        "is_superuser": "on",
+        "first_name": "",
+        "last_name": "",
+    }
     assert page.status_code == 200
     assert client.post(admin_url(User, "change", annotator.pk), data).status_code == 302
     annotator.refresh_from_db()
