@@ -45,6 +45,8 @@ class RecordQuerySet(models.QuerySet):
     def administered_by(self, user):
         from .models import Dataset
 
+        if tenancy.is_owner(user):
+            return self.all()
         return self.filter(dataset__in=Dataset.objects.administered_by(user))
 
     def for_annotator(self, user, dataset):
@@ -102,6 +104,8 @@ class ResponseQuerySet(models.QuerySet):
     def administered_by(self, user):
         from .models import Dataset
 
+        if tenancy.is_owner(user):
+            return self.all()
         return self.filter(record__dataset__in=Dataset.objects.administered_by(user))
 
 
@@ -122,4 +126,6 @@ class AssignmentQuerySet(models.QuerySet):
     def administered_by(self, user):
         from .models import Dataset
 
+        if tenancy.is_owner(user):
+            return self.all()
         return self.filter(record__dataset__in=Dataset.objects.administered_by(user))
