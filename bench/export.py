@@ -1,0 +1,124 @@
+"""Export throughput and worker memory on PostgreSQL (DESIGN §8: ≥ 20,000 records/s, flat memory).
+
+    python -m bench.export --n 100000 --responses 2 --format sft-messages
+
+Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_export; created if missing and
+migrated). Builds two datasets, of `--small` (10,000) and `--n` records, each record with
+`--responses` submitted responses (set up with bulk inserts, not timed; reused on the next run),
+then exports each in a fresh worker process (`--worker JOB_ID`) running the export service exactly
+as the Celery task does. Prints one JSON line: records/s and the worker's peak RSS at both sizes.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+from bench.api_import import ROOT, setup_django
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_export"
+
+
+def _dataset(n: int, responses: int):
+    """A ready dataset of n records with `responses` submitted answers each (made once, then reused)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import Membership, User, Workspace
+    from labeling.models import Dataset, Field, Question, Record, Response
+
+    workspace, _ = Workspace.objects.get_or_create(name="bench-export")
+    owner, _ = User.objects.get_or_create(username="bench-export-owner", defaults={"is_superuser": True})
+    labelers = []
+    for i in range(responses):
+        user, _ = User.objects.get_or_create(username=f"bench-export-{i}")
+        Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": Membership.Role.ANNOTATOR})
+        labelers.append(user)
+    name = f"export-{n}-{responses}"
+    dataset = Dataset.objects.filter(workspace=workspace, name=name).first()
+    if dataset and dataset.records.count() == n:
+        return owner, dataset
+    if dataset:
+        dataset.delete()
+    with transaction.atomic():
+        dataset = Dataset.objects.create(workspace=workspace, name=name, status="ready", min_submitted=responses)
+        Field.objects.create(dataset=dataset, name="prompt", title="Prompt")
+        Question.objects.create(dataset=dataset, name="demonstration", title="Demonstration", type="text",
+                                settings={"type": "text", "use_markdown": False})
+        Question.objects.create(dataset=dataset, name="quality", title="Quality", type="rating", required=False,
+                                settings={"type": "rating", "options": [{"value": v} for v in range(1, 6)]})
+    now = timezone.now()
+    for start in range(0, n, 10_000):
+        records = [
+            Record(dataset=dataset, ordinal=i + 1, external_id=f"p{i}", status="completed", submitted_count=responses,
+                   fields={"prompt": f"Prompt {i}: explain how a bank transfer between two accounts works."})
+            for i in range(start, min(n, start + 10_000))
+        ]
+        Record.objects.bulk_create(records, batch_size=5_000)
+        Response.objects.bulk_create([
+            Response(record=record, user=user, status="submitted", submitted_at=now, started_at=now,
+                     values={"demonstration": f"Answer {j} to {record.external_id}: first, check the IBAN; then "
+                                              "confirm the amount and the date.", "quality": 1 + (j + record.ordinal) % 5})
+            for record in records for j, user in enumerate(labelers)
+        ], batch_size=5_000)
+    return owner, dataset
+
+
+def _worker(job_id: str) -> None:
+    """Run one export as a worker would; print elapsed seconds and this process's peak RSS."""
+    from exports import services
+    from exports.models import ExportJob
+
+    job = ExportJob.objects.get(pk=job_id)
+    started = time.perf_counter()
+    services.export_job_run(job=job)
+    elapsed = time.perf_counter() - started
+    job.refresh_from_db()
+    if job.status != "succeeded":
+        sys.exit(f"export failed: {job.error}")
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": elapsed, "peak_rss_mb": round(peak_kib / 1024, 1), "rows": job.row_count}))
+
+
+def _measure(owner, dataset, export_format: str) -> dict:
+    from exports import services
+
+    job = services.export_job_create(actor=owner, dataset_ids=[dataset.pk], format=export_format, enqueue=False)
+    out = subprocess.run([sys.executable, "-m", "bench.export", "--worker", str(job.pk)], cwd=ROOT, env=os.environ,
+                         check=True, capture_output=True, text=True)
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    records = dataset.records.count()
+    return {"records": records, "rows": figures["rows"], "seconds": round(figures["seconds"], 2),
+            "records_per_s": round(records / figures["seconds"]), "peak_rss_mb": figures["peak_rss_mb"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--responses", type=int, default=2)
+    parser.add_argument("--format", default="sft-messages")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    setup_django()
+    if args.worker:
+        _worker(args.worker)
+        return
+    owner, small = _dataset(args.small, args.responses)
+    _, large = _dataset(args.n, args.responses)
+    at_small = _measure(owner, small, args.format)
+    at_large = _measure(owner, large, args.format)
+    print(json.dumps({
+        "bench": "export", "format": args.format, "responses_per_record": args.responses,
+        "small": at_small, "large": at_large,
+        "records_per_s": at_large["records_per_s"],
+        "peak_rss_growth": round(at_large["peak_rss_mb"] / at_small["peak_rss_mb"] - 1, 3),
+    }))
+
+
+if __name__ == "__main__":
+    main()
