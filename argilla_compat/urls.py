@@ -59,13 +59,26 @@ urlpatterns = [
     # Records and responses.
     path(
         f"{D}/records",
-        endpoint(GET=records.records, POST=records.records_create, DELETE=records.records_delete),
+        endpoint(GET=records.records, POST=records.records_create, PATCH=records.records_update,
+                 DELETE=records.records_delete),
     ),
     path(f"{D}/records/bulk", endpoint(PUT=records.records_bulk_upsert)),
+    path(f"{D}/records/search", endpoint(POST=records.records_search)),
     path(
         "api/v1/records/<str:record_id>",
         endpoint(GET=records.record_detail, PATCH=records.record_patch, DELETE=records.record_delete),
     ),
     path("api/v1/records/<str:record_id>/responses", endpoint(POST=records.response_create)),
+    path(
+        "api/v1/responses/<str:response_id>",
+        endpoint(PUT=records.response_update, DELETE=records.response_delete),
+    ),
+    # One settings item, addressed by its own id.
+    path("api/v1/fields/<str:field_id>", endpoint(PATCH=datasets.field_patch, DELETE=datasets.field_delete)),
+    path(
+        "api/v1/questions/<str:question_id>",
+        endpoint(PATCH=datasets.question_patch, DELETE=datasets.question_delete),
+    ),
+    path("api/v1/metadata-properties/<str:property_id>", endpoint(DELETE=datasets.metadata_property_delete)),
     path("<path:path>", not_found),
 ]

@@ -4,12 +4,13 @@ from django.db.models import Count
 
 from accounts import tenancy
 from labeling import services
-from labeling.models import Dataset
+from labeling.models import Dataset, Field, MetadataProperty, Question
 from labeling.selectors import dataset_get, dataset_list, dataset_progress, records_readable, response_list
 
 from accounts.selectors import workspace_get
 
 from .. import shapes
+from ..selectors import schema_item_get
 from ..http import Call, json_response, parse_uuid, unprocessable
 
 
@@ -190,3 +191,42 @@ def users_progress(call: Call, dataset_id):
         })
         entry[record_status][status] = n
     return json_response({"users": list(users.values())})
+
+
+# --- one field, question or metadata property (argilla-compat.md §7) ----------------------------
+
+
+def field_patch(call: Call, field_id):
+    field, body = schema_item_get(user=call.user, model=Field, item_id=parse_uuid(field_id)), call.body
+    settings = body.get("settings") if isinstance(body.get("settings"), dict) else {}
+    field = services.field_update(actor=call.user, field=field, title=body.get("title"),
+                                  use_markdown=settings.get("use_markdown"))
+    return json_response(shapes.field(field))
+
+
+def question_patch(call: Call, question_id):
+    question, body = schema_item_get(user=call.user, model=Question, item_id=parse_uuid(question_id)), call.body
+    question = services.question_update(
+        actor=call.user, question=question, title=body.get("title"), description=body.get("description"),
+        required=body.get("required"), settings=body.get("settings") if isinstance(body.get("settings"), dict) else None,
+    )
+    return json_response(shapes.question(question))
+
+
+def _schema_item_delete(call: Call, model, item_id, render):
+    item = schema_item_get(user=call.user, model=model, item_id=parse_uuid(item_id))
+    shaped = render(item)
+    services.schema_item_delete(actor=call.user, item=item)
+    return json_response(shaped)
+
+
+def field_delete(call: Call, field_id):
+    return _schema_item_delete(call, Field, field_id, shapes.field)
+
+
+def question_delete(call: Call, question_id):
+    return _schema_item_delete(call, Question, question_id, shapes.question)
+
+
+def metadata_property_delete(call: Call, property_id):
+    return _schema_item_delete(call, MetadataProperty, property_id, shapes.metadata_property)

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.selectors import user_list
 from labeling import services
 from labeling.models import Dataset, Record
-from labeling.selectors import dataset_get, record_get, record_list, records_readable, response_list
+from labeling.selectors import dataset_get, record_get, record_list, records_readable, response_get, response_list
 
 from .. import shapes
 from ..http import ArgillaError, Call, json_response, no_content, parse_uuid, unprocessable
@@ -47,15 +47,12 @@ def _includes(call: Call) -> set[str]:
     return {value.split(":", 1)[0] for value in call.query_list("include")}
 
 
-def _response_status_filter(call: Call, dataset: Dataset) -> Q | None:
-    """v1 `filter_by(response_status=...)`: a record matches when any response the caller may see has
-    one of the statuses, or (`pending`, old alias `missing`) when it has none; OR across values."""
-    wanted = set(call.request.GET.getlist("response_status"))
-    if not wanted:
-        return None
+def _status_condition(call: Call, dataset: Dataset, wanted: set[str]) -> Q:
+    """Response statuses: a record matches when any response the caller may see has one of them, or
+    (`pending`, old alias `missing`) when it has none; OR across values (v1 `filter_by(response_status=...)`)."""
     unknown = wanted - {*RESPONSE_STATUSES, "pending", "missing"}
     if unknown:
-        raise unprocessable(f"Unknown response_status: {', '.join(sorted(unknown))}.")
+        raise unprocessable(f"Unknown response status: {', '.join(sorted(map(str, unknown)))}.")
     visible = response_list(user=call.user, dataset=dataset).filter(record_id=OuterRef("pk"))
     condition = Q(pk__in=[])
     statuses = wanted & set(RESPONSE_STATUSES)
@@ -66,27 +63,71 @@ def _response_status_filter(call: Call, dataset: Dataset) -> Q | None:
     return condition
 
 
-def _metadata_filter(call: Call, dataset: Dataset) -> Q | None:
-    """`metadata=name:v1,v2` (terms) or `metadata=name:{"ge": 1, "le": 5}` (numbers), on declared properties."""
-    condition = None
-    props = {p.name: p for p in dataset.metadata_properties.all()}
+def _metadata_condition(dataset: Dataset, name: str, *, terms: list | None = None, bounds: dict | None = None) -> Q:
+    """Terms (`name in terms`) or a numeric range (`{"ge", "le"}`) on a declared metadata property."""
+    prop = dataset.metadata_properties.filter(name=name).first()
+    if prop is None:
+        raise unprocessable(f"Unknown metadata property '{name}'.")
+    if prop.type == "terms":
+        if not isinstance(terms, list):
+            raise unprocessable(f"Metadata filter '{name}' needs a list of terms.")
+        return Q(**{f"metadata__{name}__in": terms})
+    if not isinstance(bounds, dict) or not set(bounds) <= {"ge", "le"}:
+        raise unprocessable(f"Metadata filter '{name}' must be {{\"ge\": n, \"le\": n}}.")
+    return Q(**{f"metadata__{name}__{op[0]}te": value for op, value in bounds.items() if value is not None})
+
+
+def _query_conditions(call: Call, dataset: Dataset) -> list[Q]:
+    """`response_status=...` and `metadata=name:v1,v2` / `metadata=name:{"ge": 1, "le": 5}` query parameters."""
+    conditions = []
+    statuses = set(call.request.GET.getlist("response_status"))
+    if statuses:
+        conditions.append(_status_condition(call, dataset, statuses))
     for raw in call.request.GET.getlist("metadata"):
         name, _, spec = raw.partition(":")
-        prop = props.get(name)
-        if prop is None:
-            raise unprocessable(f"Unknown metadata property '{name}'.")
-        if prop.type == "terms":
-            q = Q(**{f"metadata__{name}__in": [v for v in spec.split(",") if v]})
-        else:
+        if spec.startswith("{"):
             try:
                 bounds = json.loads(spec)
             except ValueError:
                 raise unprocessable(f"Metadata filter '{name}' must be {{\"ge\": n, \"le\": n}}.") from None
-            if not isinstance(bounds, dict) or not set(bounds) <= {"ge", "le"}:
-                raise unprocessable(f"Metadata filter '{name}' must be {{\"ge\": n, \"le\": n}}.")
-            q = Q(**{f"metadata__{name}__{op[0]}te": value for op, value in bounds.items() if value is not None})
-        condition = q if condition is None else condition & q
-    return condition
+            conditions.append(_metadata_condition(dataset, name, bounds=bounds))
+        else:
+            conditions.append(_metadata_condition(dataset, name, terms=[v for v in spec.split(",") if v]))
+    return conditions
+
+
+def _search_conditions(call: Call, dataset: Dataset) -> list[Q]:
+    """v2 search bodies: a text query on one or all fields, and `and`-ed filters on response status,
+    record status and metadata (`{"type": "terms"|"range", "scope": {...}, "values"|"ge"|"le"}`)."""
+    body = call.body
+    conditions = []
+    text = ((body.get("query") or {}).get("text") or {}) if isinstance(body.get("query"), dict) else {}
+    if text.get("q"):
+        if text.get("field"):
+            conditions.append(Q(**{f"fields__{text['field']}__icontains": text["q"]}))
+        else:
+            names = dataset.fields.values_list("name", flat=True)
+            condition = Q(pk__in=[])
+            for name in names:
+                condition |= Q(**{f"fields__{name}__icontains": text["q"]})
+            conditions.append(condition)
+    filters = body.get("filters") or {}
+    for item in filters.get("and", []) if isinstance(filters, dict) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("scope"), dict):
+            raise unprocessable("Each filter is an object with a 'scope'.")
+        scope, values = item["scope"], item.get("values")
+        entity = scope.get("entity")
+        if entity == "response" and scope.get("property") == "status" and isinstance(values, list):
+            conditions.append(_status_condition(call, dataset, set(values)))
+        elif entity == "record" and scope.get("property") == "status" and isinstance(values, list):
+            conditions.append(Q(status__in=values))
+        elif entity == "metadata":
+            name = scope.get("metadata_property") or scope.get("name")
+            bounds = {key: item.get(key) for key in ("ge", "le") if key in item}
+            conditions.append(_metadata_condition(dataset, name, terms=values, bounds=bounds))
+        else:
+            raise unprocessable("Only response status, record status and metadata filters are supported.")
+    return conditions
 
 
 def _ordering(call: Call, dataset: Dataset) -> list[str]:
@@ -116,13 +157,33 @@ def records(call: Call, dataset_id):
     limit = call.query_int("limit", 50, 1, 1000)
     include = _includes(call)
     found = record_list(user=call.user, dataset=dataset, with_responses="responses" in include)
-    for condition in (_response_status_filter(call, dataset), _metadata_filter(call, dataset)):
-        if condition is not None:
-            found = found.filter(condition)
+    for condition in _query_conditions(call, dataset):
+        found = found.filter(condition)
     total = found.count()
     page = found.order_by(*_ordering(call, dataset))[offset : offset + limit]
     items = [
         shapes.record(r, responses="responses" in include, suggestions="suggestions" in include, vectors="vectors" in include)
+        for r in page
+    ]
+    return json_response({"items": items, "total": total})
+
+
+def records_search(call: Call, dataset_id):
+    """v2 `dataset.records(query=...)`: the same listing, with the query and filters in the body."""
+    dataset = _dataset(call, dataset_id)
+    offset = call.query_int("offset", 0, 0)
+    limit = call.query_int("limit", 50, 1, 1000)
+    include = _includes(call)
+    if (call.body.get("query") or {}).get("vector") if isinstance(call.body.get("query"), dict) else False:
+        raise unprocessable("Vector search is not supported by this server.")
+    found = record_list(user=call.user, dataset=dataset, with_responses="responses" in include)
+    for condition in _search_conditions(call, dataset):
+        found = found.filter(condition)
+    total = found.count()
+    page = found.order_by("ordinal")[offset : offset + limit]
+    items = [
+        {"record": shapes.record(r, responses="responses" in include, suggestions="suggestions" in include,
+                                 vectors="vectors" in include), "query_score": None}
         for r in page
     ]
     return json_response({"items": items, "total": total})
@@ -257,6 +318,25 @@ def records_delete(call: Call, dataset_id):
     return no_content()
 
 
+def records_update(call: Call, dataset_id):
+    """v1 `update_records`: metadata and suggestions of existing records, all or nothing; 204."""
+    dataset = _dataset(call, dataset_id)
+    items = _items(call, MAX_CREATE)
+    _check_vectors(items)
+    translate = _Translation(call, dataset, [])
+    with transaction.atomic():
+        suggestions = []
+        for index, item in enumerate(items):
+            record = record_get(user=call.user, dataset=dataset, record_id=parse_uuid(item.get("id")))
+            if item.get("metadata") is not None:
+                services.record_update(actor=call.user, record=record, metadata=item["metadata"])
+            suggestions += [{**spec, "record_id": str(record.pk)}
+                            for spec in translate.suggestions(item.get("suggestions"), index)]
+        if suggestions:
+            services.suggestions_upsert(actor=call.user, dataset=dataset, items=suggestions)
+    return no_content()
+
+
 # --- one record ---------------------------------------------------------------------------------
 
 
@@ -305,3 +385,20 @@ def response_create(call: Call, record_id):
         actor=call.user, record=record, values=shapes.unwrap_values(body.get("values")), status=body.get("status")
     )
     return json_response(shapes.response(response), status=201)
+
+
+def response_update(call: Call, response_id):
+    """Argilla's UI path: replace a response's values and status (its author, or an admin on their behalf)."""
+    response, body = response_get(user=call.user, response_id=parse_uuid(response_id)), call.body
+    response = services.response_write(
+        actor=call.user, record=response.record, values=shapes.unwrap_values(body.get("values")),
+        status=body.get("status"), user=response.user,
+    )
+    return json_response(shapes.response(response))
+
+
+def response_delete(call: Call, response_id):
+    response = response_get(user=call.user, response_id=parse_uuid(response_id))
+    shaped = shapes.response(response)
+    services.response_delete(actor=call.user, response=response)
+    return json_response(shaped)

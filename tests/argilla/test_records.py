@@ -265,3 +265,44 @@ def test_single_record_of_another_workspace_is_404(as_outsider, dataset):
     assert as_outsider.get(f"/api/v1/records/{record.pk}").status_code == 404
     assert as_outsider.delete(f"/api/v1/records/{record.pk}").status_code == 404
     assert Record.objects.filter(pk=record.pk).exists()
+
+
+# --- §7: search and bulk metadata updates -------------------------------------------------------
+
+
+def test_search_filters_by_response_status_metadata_and_text(as_admin, dataset, annotator):
+    MetadataPropertyFactory(dataset=dataset, name="source")
+    records = [RecordFactory(dataset=dataset, external_id=f"r{i}", ordinal=i + 1, fields={"prompt": f"about {topic}"},
+                             metadata={"source": source})
+               for i, (topic, source) in enumerate([("cats", "web"), ("dogs", "web"), ("cats", "book")])]
+    ResponseFactory(record=records[0], user=annotator, status="submitted")
+    path = f"/api/v1/datasets/{dataset.pk}/records/search?include=responses"
+
+    def found(body):
+        response = as_admin.post(path, body)
+        assert response.status_code == 200, response.content
+        data = response.json()
+        assert data["total"] == len(data["items"]) and all(i["query_score"] is None for i in data["items"])
+        return [i["record"]["external_id"] for i in data["items"]]
+
+    status = {"type": "terms", "scope": {"entity": "response", "question": None, "property": "status"},
+              "values": ["submitted"]}
+    assert found({"query": None, "filters": {"type": "and", "and": [status]}}) == ["r0"]
+    assert found({"query": {"text": {"q": "cats", "field": None}, "vector": None}, "filters": None}) == ["r0", "r2"]
+    source = {"type": "terms", "scope": {"entity": "metadata", "metadata_property": "source"}, "values": ["web"]}
+    assert found({"query": {"text": {"q": "cats", "field": "prompt"}}, "filters": {"and": [source]}}) == ["r0"]
+    assert as_admin.post(path, {"query": {"vector": {"name": "emb", "value": [0.1]}}}).status_code == 422
+
+
+def test_bulk_update_metadata_and_suggestions(as_admin, dataset, questions, other_dataset):
+    record = RecordFactory(dataset=dataset, metadata={"a": 1})
+    path = f"/api/v1/datasets/{dataset.pk}/records"
+    response = as_admin.patch(path, {"items": [
+        {"id": str(record.pk), "metadata": {"a": 2}, "suggestions": [{"question_id": questions["quality"], "value": 5}]}
+    ]})
+    assert response.status_code == 204
+    record.refresh_from_db()
+    assert record.metadata == {"a": 2}
+    assert Suggestion.objects.get(record=record).value == 5
+    foreign = RecordFactory(dataset=other_dataset)
+    assert as_admin.patch(path, {"items": [{"id": str(foreign.pk), "metadata": {"a": 3}}]}).status_code == 404

@@ -79,3 +79,16 @@ def test_min_submitted_two_needs_two_submissions(as_annotator, as_admin, dataset
     assert Record.objects.get(pk=record.pk).status == "pending"
     _post(as_admin, record, {"status": "submitted", "values": values})
     assert Record.objects.get(pk=record.pk).status == "completed"
+
+
+def test_update_and_delete_a_response_by_id(as_annotator, as_outsider, annotator, record):
+    answer = ResponseFactory(record=record, user=annotator, status="draft", values={})
+    path = f"/api/v1/responses/{answer.pk}"
+    assert as_outsider.put(path, {"status": "discarded"}).status_code == 404
+    response = as_annotator.put(path, {"status": "submitted", "values": {"demonstration": {"value": "final"}}})
+    assert response.status_code == 200
+    assert response.json()["values"] == {"demonstration": {"value": "final"}}
+    assert Record.objects.get(pk=record.pk).status == "completed"
+    assert as_annotator.delete(path).status_code == 200
+    assert not Response.objects.exists()
+    assert Record.objects.get(pk=record.pk).status == "pending"

@@ -123,3 +123,22 @@ def test_vector_settings_are_empty_and_cannot_be_created(as_admin, draft):
     response = as_admin.post(f"/api/v1/datasets/{draft}/vectors-settings",
                              {"name": "emb", "title": "emb", "dimensions": 3})
     assert response.status_code == 422
+
+
+def test_settings_items_by_id(as_admin, as_annotator, draft, dataset):
+    field = as_admin.get(f"/api/v1/datasets/{draft}/fields").json()["items"][0]
+    response = as_admin.patch(f"/api/v1/fields/{field['id']}", {"title": "The prompt", "settings": {"use_markdown": False}})
+    assert response.status_code == 200
+    assert (response.json()["title"], response.json()["settings"]["use_markdown"]) == ("The prompt", False)
+    question = as_admin.post(f"/api/v1/datasets/{draft}/questions", {"name": "q", "settings": SETTINGS["label_selection"]}).json()
+    options = [{**o, "text": o["text"].upper()} for o in SETTINGS["label_selection"]["options"]]
+    response = as_admin.patch(f"/api/v1/questions/{question['id']}", {"title": "Q", "settings": {"options": options}})
+    assert response.status_code == 200
+    assert [o["text"] for o in response.json()["settings"]["options"]] == ["QA", "CHAT"]
+    prop = as_admin.post(f"/api/v1/datasets/{draft}/metadata-properties",
+                         {"name": "source", "settings": {"type": "terms", "values": None}}).json()
+    for path in (f"/api/v1/questions/{question['id']}", f"/api/v1/metadata-properties/{prop['id']}"):
+        response = as_admin.delete(path)
+        assert response.status_code == 200 and response.json()["name"] in ("q", "source")
+    ready_question = dataset.questions.first()
+    assert as_annotator.delete(f"/api/v1/questions/{ready_question.pk}").status_code == 403

@@ -101,8 +101,12 @@ for name, dataset in (("ready", "dataset"), ("draft", "draft_dataset")):
     reg(f"{d}/progress", label=name, kwargs=in_dataset)
     reg(f"{d}/users/progress", label=name, kwargs=in_dataset)
     reg(f"{d}/records", label=name, kwargs=in_dataset,
-        bodies={"POST": lambda b: {"items": [RECORD]}},
+        bodies={"POST": lambda b: {"items": [RECORD]},
+                "PATCH": lambda b: {"items": [{"id": str(b.record.pk), "metadata": {"topic": "planted"}}]}},
         query={"DELETE": lambda b: f"ids={b.record.pk}", "GET": lambda b: "include=responses&response_status=draft"})
+    reg(f"{d}/records/search", label=name, kwargs=in_dataset,
+        bodies={"POST": lambda b: {"query": None, "filters": {"and": [
+            {"type": "terms", "scope": {"entity": "response", "property": "status"}, "values": ["draft"]}]}}})
     reg(f"{d}/records/bulk", label=name, kwargs=in_dataset,
         bodies={"PUT": lambda b: {"items": [{**RECORD, "id": str(b.record.pk), "external_id": b.record.external_id}]}})
 
@@ -119,3 +123,17 @@ for name, record in (("answered", "record"), ("assigned", "spare_record")):
         bodies={"PATCH": lambda b: {"metadata": {"topic": "planted"}}})
     reg("api/v1/records/<str:record_id>/responses", label=name, kwargs=of_record,
         bodies={"POST": lambda b: {"status": "submitted", "values": {"demonstration": {"value": "planted"}}}})
+
+# A's own dataset, naming B's record in a bulk metadata update.
+reg("api/v1/datasets/<str:dataset_id>/records", label="B's record in A's dataset (update)", methods=("PATCH",),
+    kwargs=lambda b: {"dataset_id": b.caller_workspace.datasets.get().pk},
+    bodies={"PATCH": lambda b: {"items": [{"id": str(b.record.pk), "metadata": {"topic": "planted"}}]}})
+
+reg("api/v1/responses/<str:response_id>", kwargs=lambda b: {"response_id": b.response.pk},
+    bodies={"PUT": lambda b: {"status": "discarded"}})
+reg("api/v1/fields/<str:field_id>", kwargs=lambda b: {"field_id": b.dataset.fields.first().pk},
+    bodies={"PATCH": lambda b: {"title": "planted"}})
+reg("api/v1/questions/<str:question_id>", kwargs=lambda b: {"question_id": b.dataset.questions.first().pk},
+    bodies={"PATCH": lambda b: {"title": "planted"}})
+reg("api/v1/metadata-properties/<str:property_id>",
+    kwargs=lambda b: {"property_id": b.dataset.metadata_properties.first().pk})
