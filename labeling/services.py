@@ -659,10 +659,23 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
             .filter(is_answered=False, taken__lt=dataset.min_submitted)
             .order_by("-is_mine", "submitted_count", "ordinal")
         )
-        record = _lock_first(candidates)
-        if record is None:
-            return None
-        return _claim(record, actor, now)
+        # READ COMMITTED: the candidate query's snapshot predates claims committed while it waited,
+        # and a claim does not touch the record row, so a record locked just after another labeler's
+        # claim committed looks free. Recount with a fresh statement once the row is ours.
+        while (record := _lock_first(candidates)) is not None:
+            if not _taken_by_others(record, actor, dataset.min_submitted, now):
+                return _claim(record, actor, now)
+            candidates = candidates.exclude(pk=record.pk)
+        return None
+
+
+def _taken_by_others(record: Record, actor: User, min_submitted: int, now) -> bool:
+    """Whether submitted responses plus other labelers' live claims already reach `min_submitted`.
+
+    Call with the record row locked, so its `submitted_count` is current.
+    """
+    claims = Claim.objects.filter(record=record, expires_at__gt=now).exclude(user_id=actor.pk).count()
+    return record.submitted_count + claims >= min_submitted
 
 
 def _lock_first(queryset) -> Record | None:
