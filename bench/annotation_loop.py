@@ -1,0 +1,108 @@
+"""The annotation loop through the API: next record + submit (DESIGN §8).
+
+    python -m bench.annotation_loop --labelers 1    # p50/p95 of one labeler's next + submit
+    python -m bench.annotation_loop --labelers 32   # submissions/s of 32 labelers at once
+
+Sets up its own PostgreSQL database like bench.api_import (DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/bench_api), creates an open dataset with min_submitted=1 and
+enough records, and serves the API with gunicorn (2 workers, gthread) on a free 127.0.0.1 port.
+Each labeler is a thread with its own keep-alive connection and API key, looping GET next → PUT
+response until `--n` submissions are in, the records run out (204), or `--max-seconds` pass.
+Prints one JSON line, including how many records were handed to more than one labeler at once
+(a record needs one submission here, so any such hand-out is duplicate work).
+"""
+
+import argparse
+import json
+import statistics
+import threading
+import time
+from collections import defaultdict
+
+from .api_import import Client, create_dataset, drop_workspace, gunicorn, setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--labelers", type=int, default=1)
+    parser.add_argument("--n", type=int, default=None, help="submissions to make (default 300 per labeler, 3000 max)")
+    parser.add_argument("--max-seconds", type=float, default=120.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    args = parser.parse_args()
+    target = args.n or min(300 * args.labelers, 3000)
+    setup_django()
+    records = [{"external_id": f"r{i}", "fields": {"prompt": f"Explain topic number {i} to a child."}}
+               for i in range(target + args.labelers)]
+    dataset, _, keys = create_dataset(labelers=args.labelers, records=records)
+
+    lock = threading.Lock()
+    latencies: list[float] = []
+    handed: dict[str, set[int]] = defaultdict(set)
+    errors: list[str] = []
+    submitted = 0
+    start = threading.Barrier(args.labelers + 1)
+
+    def labeler(index: int, client: Client, deadline_box: list) -> None:
+        nonlocal submitted
+        client.request("GET", "/api/me")  # connect and warm up before the clock
+        start.wait()
+        while time.perf_counter() < deadline_box[0]:
+            with lock:
+                if submitted >= target:
+                    return
+            began = time.perf_counter()
+            status, body = client.request("GET", f"/api/datasets/{dataset.pk}/next/")
+            if status == 204:
+                return
+            if status != 200:
+                errors.append(f"next {status} {body[:200]!r}")
+                return
+            record_id = json.loads(body)["id"]
+            answer = json.dumps({"values": {"demonstration": "A clear, kind explanation."}, "status": "submitted"})
+            status, body = client.request("PUT", f"/api/records/{record_id}/response/", answer.encode())
+            elapsed = time.perf_counter() - began
+            if status != 200:
+                errors.append(f"submit {status} {body[:200]!r}")
+                return
+            with lock:
+                handed[record_id].add(index)
+                latencies.append(elapsed)
+                submitted += 1
+
+    try:
+        with gunicorn(workers=args.workers, threads=args.threads) as port:
+            deadline_box = [float("inf")]
+            threads = [threading.Thread(target=labeler, args=(i, Client(port, key), deadline_box))
+                       for i, key in enumerate(keys)]
+            for thread in threads:
+                thread.start()
+            start.wait()
+            began = time.perf_counter()
+            deadline_box[0] = began + args.max_seconds
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - began
+        from django.db.models import Count
+
+        from labeling.models import Response
+
+        over = (Response.objects.filter(record__dataset=dataset, status="submitted").values("record_id")
+                .order_by().annotate(n=Count("id")).filter(n__gt=1).count())
+    finally:
+        drop_workspace(dataset)
+    latencies.sort()
+    figures = {
+        "bench": "annotation_loop", "labelers": args.labelers, "gunicorn_workers": args.workers,
+        "gunicorn_threads": args.threads, "submissions": submitted, "seconds": round(elapsed, 3),
+        "submissions_per_s": round(submitted / elapsed, 1) if elapsed else None,
+        "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
+        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 2) if latencies else None,
+        "duplicates_handed_out": sum(1 for users in handed.values() if len(users) > 1),
+        "records_over_min_submitted": over, "errors": len(errors),
+    }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""Bulk import through the REST API into PostgreSQL (DESIGN §8: at least 10,000 records/s).
+
+    python -m bench.api_import --n 100000 [--batch 10000]
+
+Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_api; the database is created if
+missing and migrated), creates a workspace, an admin with an API key and a published dataset, serves
+the API with gunicorn on a free 127.0.0.1 port, and POSTs the records in batches to
+/api/datasets/{id}/records/. Payloads are encoded before the clock starts; the clock covers the HTTP
+round trips (parsing, validation, insert, commit). Prints one JSON line; the bench's dataset is
+deleted afterwards. The helpers here are shared with bench.annotation_loop.
+"""
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_api"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django() -> None:
+    """Point Django at the bench database (created if missing), migrated, with DEBUG off."""
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    _create_database(os.environ["DATABASE_URL"])
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def _create_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit("The benchmarks measure PostgreSQL: set DATABASE_URL=postgres://...")
+    admin_dsn = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def create_dataset(*, labelers: int = 0, records: list | None = None):
+    """A fresh workspace with an admin (and `labelers` annotators), each with an API key, and a ready
+    open dataset (min_submitted=1) holding `records`. Returns (dataset, admin_key, labeler_keys)."""
+    from accounts.models import Membership
+    from accounts.services import api_key_create, membership_set, user_create, workspace_create
+    from labeling import services
+
+    run = uuid.uuid4().hex[:8]
+    admin, admin_key = user_create(actor=None, username=f"bench-admin-{run}", is_owner=True, create_api_key=True)
+    workspace = workspace_create(actor=admin, name=f"bench-{run}")
+    keys = []
+    for i in range(labelers):
+        user, _ = user_create(actor=None, username=f"bench-{run}-{i}")
+        membership_set(actor=admin, workspace=workspace, user=user, role=Membership.Role.ANNOTATOR)
+        keys.append(api_key_create(actor=None, user=user)[1])
+    dataset = services.dataset_create(
+        actor=admin, workspace=workspace, name="prompts", fields=[{"name": "prompt"}],
+        questions=[{"name": "demonstration", "type": "text"}],
+    )
+    dataset = services.dataset_publish(actor=admin, dataset=dataset)
+    for start in range(0, len(records or []), services.MAX_RECORDS_PER_CALL):
+        chunk = records[start:start + services.MAX_RECORDS_PER_CALL]
+        services.records_upsert(actor=admin, dataset=dataset, items=chunk)
+    return dataset, admin_key, keys
+
+
+def drop_workspace(dataset) -> None:
+    """Delete the bench's rows with set-based SQL (Django's cascade would load every record first)."""
+    from django.db import connection, transaction
+
+    from accounts.models import ApiKey, Membership, User, Workspace
+    from labeling.models import Assignment, Claim, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
+
+    records = f"SELECT id FROM {Record._meta.db_table} WHERE dataset_id = %s"
+    users = f"SELECT user_id FROM {Membership._meta.db_table} WHERE workspace_id = %s"
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (Claim, Response, Suggestion, Assignment):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE record_id IN ({records})", [dataset.pk])
+        for model in (Record, Field, Question, MetadataProperty):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE dataset_id = %s", [dataset.pk])
+        cursor.execute(f"DELETE FROM {Dataset._meta.db_table} WHERE id = %s", [dataset.pk])
+        cursor.execute(f"SELECT user_id FROM {Membership._meta.db_table} WHERE workspace_id = %s", [dataset.workspace_id])
+        user_ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"DELETE FROM {ApiKey._meta.db_table} WHERE user_id IN ({users})", [dataset.workspace_id])
+        cursor.execute(f"DELETE FROM {Membership._meta.db_table} WHERE workspace_id = %s", [dataset.workspace_id])
+        cursor.execute(f"DELETE FROM {Workspace._meta.db_table} WHERE id = %s", [dataset.workspace_id])
+    User.objects.filter(pk__in=user_ids, username__startswith="bench-").delete()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(*, workers: int, threads: int):
+    """Serve config.wsgi on a free 127.0.0.1 port; yield the port; stop the server afterwards."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+         "--timeout", "120", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": "600"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class Client:
+    """One keep-alive HTTP connection speaking JSON with an API key."""
+
+    def __init__(self, port: int, key: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.connection.connect()
+        # No Nagle: small requests must not wait for the previous segment's delayed ACK (~40 ms).
+        self.connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        self.connection.request(method, path, body=body, headers=self.headers)
+        response = self.connection.getresponse()
+        return response.status, response.read()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="records to import")
+    parser.add_argument("--batch", type=int, default=10_000, help="records per POST (at most 10,000)")
+    args = parser.parse_args()
+    setup_django()
+    dataset, key, _ = create_dataset()
+    payloads = [
+        json.dumps({"records": [
+            {"external_id": f"p{i}", "fields": {"prompt": f"Write a short poem about the number {i}."},
+             "metadata": {"topic": "poetry"}}
+            for i in range(start, min(start + args.batch, args.n))
+        ]}).encode()
+        for start in range(0, args.n, args.batch)
+    ]
+    try:
+        with gunicorn(workers=1, threads=1) as port:
+            client = Client(port, key)
+            client.request("GET", "/api/me")  # warm the worker (imports, connection) before timing
+            started = time.perf_counter()
+            for payload in payloads:
+                status, body = client.request("POST", f"/api/datasets/{dataset.pk}/records/", payload)
+                if status != 200:
+                    raise SystemExit(f"import failed: {status} {body[:300]!r}")
+            elapsed = time.perf_counter() - started
+        imported = dataset.records.count()
+    finally:
+        drop_workspace(dataset)
+    print(json.dumps({
+        "bench": "api_import", "n": args.n, "batch": args.batch, "imported": imported,
+        "seconds": round(elapsed, 3), "records_per_s": round(args.n / elapsed),
+    }))
+
+
+if __name__ == "__main__":
+    main()
