@@ -216,18 +216,26 @@ def filtered_records(dataset: Dataset, options: ExportOptions):
     return records
 
 
-RECORD_COLUMNS = ("id", "ordinal", "external_id", "fields", "metadata", "status", "inserted_at", "updated_at")
-RESPONSE_COLUMNS = ("record_id", "user__username", "values", "status", "started_at", "submitted_at", "inserted_at", "updated_at")
+# Training examples need fewer columns than records.jsonl; decoding timestamps is a large share of the cost.
+RECORD_COLUMNS = ("id", "ordinal", "external_id", "fields", "metadata")
+RECORD_COLUMNS_FULL = (*RECORD_COLUMNS, "status", "inserted_at", "updated_at")
+RESPONSE_COLUMNS = ("record_id", "user__username", "values", "submitted_at", "inserted_at")
+RESPONSE_COLUMNS_FULL = (*RESPONSE_COLUMNS, "status", "started_at", "updated_at")
 
 
 def record_chunks(records, *, chunk_size: int, statuses: list[str] | None, with_suggestions: bool):
-    """Yield lists of (record, responses, suggestions) as plain dicts, `chunk_size` records at a time."""
+    """Yield lists of (record, responses, suggestions) as plain dicts, `chunk_size` records at a time.
+
+    `with_suggestions` (records.jsonl) also reads every column; the training formats read only what they use.
+    """
+    record_columns = RECORD_COLUMNS_FULL if with_suggestions else RECORD_COLUMNS
+    response_columns = RESPONSE_COLUMNS_FULL if with_suggestions else RESPONSE_COLUMNS
     last = None
     while True:
         page = records.order_by("ordinal")
         if last is not None:
             page = page.filter(ordinal__gt=last)
-        rows = list(page.values(*RECORD_COLUMNS)[:chunk_size])
+        rows = list(page.values(*record_columns)[:chunk_size])
         if not rows:
             return
         last = rows[-1]["ordinal"]
@@ -236,7 +244,7 @@ def record_chunks(records, *, chunk_size: int, statuses: list[str] | None, with_
         if statuses is not None:
             responses = responses.filter(status__in=statuses)
         by_record: dict = defaultdict(list)
-        for response in responses.order_by().values(*RESPONSE_COLUMNS):
+        for response in responses.order_by().values(*response_columns):
             by_record[response["record_id"]].append(response)
         suggestions: dict = defaultdict(list)
         if with_suggestions:
