@@ -775,14 +775,15 @@ def responses_upsert(*, actor: User, dataset: Dataset, items: Sequence[Mapping])
             Response.objects.filter(record_id__in=record_ids, status=Response.Status.SUBMITTED)
             .values_list("record_id").annotate(n=Count("id")).order_by()
         )
-        changed = []
+        # Few distinct (count, status) pairs: one UPDATE each, cheaper than a CASE per record.
+        changed: dict[tuple, list] = {}
         for record in locked.values():
             submitted = counts.get(record.pk, 0)
             status = Record.Status.COMPLETED if submitted >= dataset.min_submitted else Record.Status.PENDING
             if (record.submitted_count, record.status) != (submitted, status):
-                record.submitted_count, record.status, record.updated_at = submitted, status, now
-                changed.append(record)
-        Record.objects.bulk_update(changed, ["submitted_count", "status", "updated_at"], batch_size=BULK_BATCH)
+                changed.setdefault((submitted, status), []).append(record.pk)
+        for (submitted, status), pks in changed.items():
+            Record.objects.filter(pk__in=pks).update(submitted_count=submitted, status=status, updated_at=now)
         Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
     return written
 
