@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiKey, User
 from accounts.selectors import user_for_api_key
+from config.api import FailedAuthThrottle
 from config.errors import Conflict, DomainError, InvalidInput, NotFound
 
 API_KEY_HEADER = "HTTP_X_ARGILLA_API_KEY"
@@ -139,8 +140,15 @@ def endpoint(**handlers: Callable[..., HttpResponse]):
 
     @csrf_exempt
     def view(request: HttpRequest, **kwargs) -> HttpResponse:
+        # Failed keys are counted per client address, as on our own API (DESIGN §9); only failures count,
+        # so the v1 SDK's frequent GET /api/me calls with a good key never reach the limit.
+        throttle = FailedAuthThrottle()
+        if API_KEY_HEADER in request.META and throttle.is_blocked(request):
+            return detail_response(429, "Too many failed authentication attempts; try again later.")
         found = _authenticate(request)
         if found is None:
+            if API_KEY_HEADER in request.META:
+                throttle.record_failure(request)
             return detail_response(401, "Could not validate credentials")
         user, _, secret = found
         handler = handlers.get(request.method)

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.services import api_key_create
@@ -42,6 +43,12 @@ class ArgillaClient:
 
     def delete(self, path):
         return self._call("delete", path)
+
+
+@pytest.fixture(autouse=True)
+def _no_failed_key_counts():
+    """Failed-key counts live in the cache, shared with other test modules: start each test clean."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -74,3 +74,19 @@ def test_malformed_json_body_is_422(as_owner):
 def test_key_use_is_recorded(owner, as_owner):
     as_owner.get("/api/v1/me")
     assert ApiKey.objects.get(user=owner).last_used_at is not None
+
+
+def test_failed_keys_are_throttled_per_address(settings, as_owner):
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["failed_auth"].split("/")[0])
+    wrong = ArgillaClient("dk_wrong")
+    for _ in range(limit):
+        assert wrong.get("/api/v1/me").status_code == 401
+    assert wrong.get("/api/v1/me").status_code == 429
+    # Once blocked, even a right key is refused, so guessing learns nothing.
+    assert as_owner.get("/api/v1/me").status_code == 429
+
+
+def test_good_keys_are_never_counted(settings, as_owner):
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["failed_auth"].split("/")[0])
+    for _ in range(limit + 5):
+        assert as_owner.get("/api/me").status_code == 200
