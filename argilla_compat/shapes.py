@@ -5,7 +5,7 @@ Response values are wrapped: our flat `{"q": v}` is Argilla's `{"q": {"value": v
 """
 
 from accounts.models import User, Workspace
-from labeling.models import Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
+from labeling.models import Dataset, Field, MetadataProperty, Question, Response
 
 ARGILLA_VERSION = "1.29.1"
 # Keys are stored hashed: other users' objects carry this non-secret string where Argilla puts a key.
@@ -98,48 +98,53 @@ def metadata_property(p: MetadataProperty) -> dict:
     }
 
 
-def response(r: Response) -> dict:
+def _response(*, id, values, status, record_id, user_id, inserted_at, updated_at) -> dict:
     return {
-        "id": str(r.pk),
+        "id": str(id),
         # Never null: both SDKs iterate it (argilla-compat.md §1 "Response values").
-        "values": {name: {"value": value} for name, value in (r.values or {}).items()},
-        "status": r.status,
-        "record_id": str(r.record_id),
-        "user_id": str(r.user_id),
-        "inserted_at": ts(r.inserted_at),
-        "updated_at": ts(r.updated_at),
+        "values": {name: {"value": value} for name, value in (values or {}).items()},
+        "status": status,
+        "record_id": str(record_id),
+        "user_id": str(user_id),
+        "inserted_at": ts(inserted_at),
+        "updated_at": ts(updated_at),
     }
 
 
-def suggestion(s: Suggestion) -> dict:
+def response(r: Response) -> dict:
+    return _response(id=r.pk, values=r.values, status=r.status, record_id=r.record_id, user_id=r.user_id,
+                     inserted_at=r.inserted_at, updated_at=r.updated_at)
+
+
+def _suggestion(*, id, question_id, type, value, score, agent, inserted_at, updated_at, **_row) -> dict:
     return {
-        "id": str(s.pk),
-        "question_id": str(s.question_id),
-        "type": s.type,
-        "value": s.value,
-        "score": s.score,
-        "agent": s.agent,
-        "inserted_at": ts(s.inserted_at),
-        "updated_at": ts(s.updated_at),
+        "id": str(id),
+        "question_id": str(question_id),
+        "type": type,
+        "value": value,
+        "score": score,
+        "agent": agent,
+        "inserted_at": ts(inserted_at),
+        "updated_at": ts(updated_at),
     }
 
 
-def record(r: Record, *, responses: bool = True, suggestions: bool = True, vectors: bool = False) -> dict:
-    """A record; `responses`/`suggestions` read the prefetched relations (see labeling.selectors.record_list)."""
+def record(row: dict, *, responses: bool = True, suggestions: bool = True, vectors: bool = False) -> dict:
+    """A record from a row of `argilla_compat.selectors.record_rows`."""
     shaped = {
-        "id": str(r.pk),
-        "status": r.status,
-        "fields": r.fields,
-        "metadata": r.metadata or {},
-        "external_id": r.external_id,
-        "dataset_id": str(r.dataset_id),
-        "inserted_at": ts(r.inserted_at),
-        "updated_at": ts(r.updated_at),
+        "id": str(row["id"]),
+        "status": row["status"],
+        "fields": row["fields"],
+        "metadata": row["metadata"] or {},
+        "external_id": row["external_id"],
+        "dataset_id": str(row["dataset_id"]),
+        "inserted_at": ts(row["inserted_at"]),
+        "updated_at": ts(row["updated_at"]),
     }
     if responses:
-        shaped["responses"] = [response(x) for x in r.responses.all()]
+        shaped["responses"] = [_response(**r) for r in row["responses"]]
     if suggestions:
-        shaped["suggestions"] = [suggestion(x) for x in r.suggestions.all()]
+        shaped["suggestions"] = [_suggestion(**s) for s in row["suggestions"]]
     if vectors:
         shaped["vectors"] = {}
     return shaped

@@ -9,9 +9,10 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.selectors import user_list
 from labeling import services
 from labeling.models import Dataset, Record
-from labeling.selectors import dataset_get, record_get, record_list, records_readable, response_get, response_list
+from labeling.selectors import dataset_get, record_get, records_readable, response_get, response_list
 
 from .. import shapes
+from ..selectors import record_rows
 from ..http import ArgillaError, Call, json_response, no_content, parse_uuid, unprocessable
 
 MAX_CREATE = 1000
@@ -156,16 +157,20 @@ def records(call: Call, dataset_id):
     offset = call.query_int("offset", 0, 0)
     limit = call.query_int("limit", 50, 1, 1000)
     include = _includes(call)
-    found = record_list(user=call.user, dataset=dataset, with_responses="responses" in include)
+    found = records_readable(user=call.user, dataset=dataset)
     for condition in _query_conditions(call, dataset):
         found = found.filter(condition)
     total = found.count()
     page = found.order_by(*_ordering(call, dataset))[offset : offset + limit]
-    items = [
-        shapes.record(r, responses="responses" in include, suggestions="suggestions" in include, vectors="vectors" in include)
-        for r in page
-    ]
-    return json_response({"items": items, "total": total})
+    return json_response({"items": _page(call, dataset, page, include), "total": total})
+
+
+def _page(call: Call, dataset: Dataset, records, include: set[str]) -> list[dict]:
+    with_responses, with_suggestions = "responses" in include, "suggestions" in include
+    rows = record_rows(user=call.user, dataset=dataset, records=records, responses=with_responses,
+                       suggestions=with_suggestions)
+    return [shapes.record(row, responses=with_responses, suggestions=with_suggestions, vectors="vectors" in include)
+            for row in rows]
 
 
 def records_search(call: Call, dataset_id):
@@ -176,16 +181,12 @@ def records_search(call: Call, dataset_id):
     include = _includes(call)
     if (call.body.get("query") or {}).get("vector") if isinstance(call.body.get("query"), dict) else False:
         raise unprocessable("Vector search is not supported by this server.")
-    found = record_list(user=call.user, dataset=dataset, with_responses="responses" in include)
+    found = records_readable(user=call.user, dataset=dataset)
     for condition in _search_conditions(call, dataset):
         found = found.filter(condition)
     total = found.count()
     page = found.order_by("ordinal")[offset : offset + limit]
-    items = [
-        {"record": shapes.record(r, responses="responses" in include, suggestions="suggestions" in include,
-                                 vectors="vectors" in include), "query_score": None}
-        for r in page
-    ]
+    items = [{"record": record, "query_score": None} for record in _page(call, dataset, page, include)]
     return json_response({"items": items, "total": total})
 
 
@@ -302,8 +303,10 @@ def records_bulk_upsert(call: Call, dataset_id):
             rows.append(row)
             responses.extend(translate.responses(item.get("responses"), index))
         written = _write(call, dataset, rows, responses)
-    shown = {r.pk: r for r in record_list(user=call.user, dataset=dataset).filter(pk__in=[r.pk for r in written])}
-    return json_response({"items": [shapes.record(shown[r.pk]) for r in written], "updated_item_ids": updated})
+    written_ids = [r.pk for r in written]
+    shown = {row["id"]: row for row in _page(call, dataset, records_readable(user=call.user, dataset=dataset)
+                                               .filter(pk__in=written_ids), {"responses", "suggestions"})}
+    return json_response({"items": [shown[str(pk)] for pk in written_ids], "updated_item_ids": updated})
 
 
 def records_delete(call: Call, dataset_id):
@@ -345,7 +348,8 @@ def _record(call: Call, record_id) -> Record:
 
 
 def _shown(call: Call, record: Record) -> dict:
-    return shapes.record(record_list(user=call.user, dataset=record.dataset).get(pk=record.pk))
+    records = records_readable(user=call.user, dataset=record.dataset).filter(pk=record.pk)
+    return _page(call, record.dataset, records, {"responses", "suggestions"})[0]
 
 
 def record_detail(call: Call, record_id):
