@@ -634,7 +634,9 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
             .filter(is_answered=False)
             .order_by("ordinal")
         )
-        record = _lock_first(assigned)
+        # No lock: an assigned record is the actor's own to take, and SKIP LOCKED would wrongly pass
+        # over a record whose row another holder's response write has locked for a moment.
+        record = assigned.first()
         if record is not None:
             return _claim(record, actor, now)
         if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(actor, dataset, now):

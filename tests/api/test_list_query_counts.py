@@ -27,6 +27,7 @@ LISTS = {
     "datasets": lambda w: "/api/datasets/",
     "records": lambda w: f"/api/datasets/{w['dataset'].pk}/records/",
     "responses": lambda w: f"/api/datasets/{w['dataset'].pk}/responses/",
+    "assignments": lambda w: f"/api/datasets/{w['dataset'].pk}/assignments/",
 }
 
 
@@ -83,7 +84,7 @@ def test_every_list_endpoint_is_covered():
     assert paginated == {make(world) for make in LISTS.values()}
 
 
-OUR_VIEWS = {"accounts.api.views", "labeling.api.views"}
+OUR_VIEWS = {"accounts.api.views", "labeling.api.views", "labeling.api.distribution"}
 
 
 class _Id:
