@@ -220,8 +220,11 @@ class Response(TimestampedModel):
         SUBMITTED = "submitted", "Submitted"
         DISCARDED = "discarded", "Discarded"
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="responses")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses")
+    # Both foreign keys are served by the composite indexes below; single-column ones only slow writes.
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="responses", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     values = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices)
     # When the labeler was handed the record and when they last submitted it (time spent, DESIGN §4).
@@ -246,8 +249,11 @@ class Response(TimestampedModel):
 
 
 class Assignment(TimestampedModel):
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="assignments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    # Served by the unique (record, user) constraint and the (user, record) index.
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="assignments", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -269,7 +275,7 @@ class Claim(models.Model):
     """A lease on a record handed out by "next record" (DESIGN §4); it expires on its own."""
 
     id = models.BigAutoField(primary_key=True)
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="claims")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="claims", db_index=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims")
     claimed_at = models.DateTimeField()
     expires_at = models.DateTimeField()
