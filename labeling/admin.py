@@ -32,6 +32,7 @@ from config.errors import DomainError
 from config.names import check_dataset_name
 
 from . import services, validation
+from .admin_actions import DATASET_ACTIONS, RECORD_ACTIONS
 from .models import Assignment, Claim, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
 
 
@@ -233,7 +234,7 @@ class DatasetAdmin(TenantAdmin):
     list_filter = (WorkspaceFilter, "status", "distribution")
     search_fields = ("name",)
     inlines = (FieldInline, QuestionInline, MetadataPropertyInline)
-    actions = ("publish",)
+    actions = ("publish", *DATASET_ACTIONS)
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else ("workspace", "status", "inserted_at", "last_activity_at")
@@ -431,6 +432,7 @@ class RecordAdmin(ExactSearchMixin, TenantAdmin):
     search_help_text = "Exact external id or record id; end with * for a prefix (rec-12*)."
     readonly_fields = ("ordinal", "status", "submitted_count", "inserted_at", "updated_at")
     inlines = (SuggestionInline, ResponseInline)
+    actions = RECORD_ACTIONS
 
     def get_fields(self, request, obj=None):
         fields = list(RecordForm.Meta.fields)
