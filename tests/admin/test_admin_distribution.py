@@ -223,3 +223,15 @@ def test_dataset_actions_need_one_dataset_of_ones_own(admin, dataset, other_data
     nobody = run_action(client, Dataset, "unassign_dataset_records", [dataset])
     assert messages_of(nobody) == ["Nobody holds records of 'demo' yet; distribute them first."]
     assert not Assignment.objects.exists()
+
+
+def test_the_dataset_page_offers_the_actions_as_buttons(admin, dataset, labelers, client_for):
+    client = client_for(admin)
+    page = client.get(admin_url(Dataset, "change", dataset.pk)).content.decode()
+    changelist = admin_url(Dataset, "changelist")
+    for action in ("distribute_dataset_records", "reassign_dataset_records", "unassign_dataset_records"):
+        assert f'<input type="hidden" name="action" value="{action}">' in page
+    assert page.count(f'<form method="post" action="{changelist}">') == 3
+    assert page.count(f'name="{ACTION_CHECKBOX_NAME}" value="{dataset.pk}"') == 3
+    pressed = run_action(client, Dataset, "distribute_dataset_records", [dataset])
+    assert pressed.templates[0].name == "admin/labeling/assignment_action.html"
