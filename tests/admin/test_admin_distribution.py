@@ -235,3 +235,18 @@ def test_the_dataset_page_offers_the_actions_as_buttons(admin, dataset, labelers
     assert page.count(f'name="{ACTION_CHECKBOX_NAME}" value="{dataset.pk}"') == 3
     pressed = run_action(client, Dataset, "distribute_dataset_records", [dataset])
     assert pressed.templates[0].name == "admin/labeling/assignment_action.html"
+
+
+def test_select_all_across_a_filtered_list_is_carried_through_the_form(admin, dataset, labelers, client_for):
+    """With "select all N" on a list filtered by dataset, every record it shows is distributed, not only the page."""
+    records = RecordFactory.create_batch(4, dataset=dataset)
+    second = DatasetFactory(workspace=dataset.workspace, name="second")
+    RecordFactory(dataset=second)
+    client = client_for(admin)
+    url = f"{admin_url(Record, 'changelist')}?dataset={dataset.pk}"
+    data = {"action": "distribute_selected_records", ACTION_CHECKBOX_NAME: [str(records[0].pk)], "select_across": "1"}
+    form_page = client.post(url, data)
+    assert '<input type="hidden" name="select_across" value="1">' in form_page.content.decode()
+    assert "4 selected record(s) of the dataset &#x27;demo&#x27;" in form_page.content.decode()
+    client.post(url, {**data, "apply": "1", "per_record": "1"})
+    assert Counter(Assignment.objects.values_list("record_id", flat=True)) == {record.pk: 1 for record in records}
