@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts import tenancy
 from accounts.models import User
 from config.errors import Conflict, NotFound
 from labeling.models import Dataset
@@ -20,12 +21,18 @@ def _uuid(value) -> uuid.UUID:
         raise NotFound() from None
 
 
-def export_job_list(*, user: User) -> QuerySet:
-    """Export jobs the user may see, with their datasets (one extra query per page)."""
+def export_job_list(*, user: User, status: str | None = None, dataset_id: uuid.UUID | None = None) -> QuerySet:
+    """Export jobs the user may see, newest first, with their datasets (one extra query per page).
+
+    `dataset_id` keeps the jobs that include that dataset; an id the user cannot read simply matches nothing.
+    """
     datasets = Dataset.objects.select_related("workspace").order_by("workspace__name", "name")
-    return ExportJob.objects.visible_to(user).select_related("requested_by").prefetch_related(
-        Prefetch("datasets", queryset=datasets)
-    )
+    jobs = ExportJob.objects.visible_to(user)
+    if status:
+        jobs = jobs.filter(status=status)
+    if dataset_id:
+        jobs = jobs.filter(datasets__id=dataset_id)
+    return jobs.select_related("requested_by").prefetch_related(Prefetch("datasets", queryset=datasets))
 
 
 def export_job_get(*, user: User, job_id) -> ExportJob:
@@ -36,11 +43,18 @@ def export_job_get(*, user: User, job_id) -> ExportJob:
         raise NotFound("Export not found.") from None
 
 
-def import_job_list(*, user: User) -> QuerySet:
-    return ImportJob.objects.visible_to(user).select_related("requested_by", "dataset__workspace")
+def import_job_list(*, user: User, status: str | None = None, dataset_id: uuid.UUID | None = None) -> QuerySet:
+    """Import jobs the user may see, newest first, optionally of one status or into one dataset."""
+    jobs = ImportJob.objects.visible_to(user)
+    if status:
+        jobs = jobs.filter(status=status)
+    if dataset_id:
+        jobs = jobs.filter(dataset_id=dataset_id)
+    return jobs.select_related("requested_by", "dataset__workspace")
 
 
 def import_job_get(*, user: User, job_id) -> ImportJob:
+    """One import job the user may see; missing and not-yours are the same NotFound."""
     try:
         return import_job_list(user=user).get(pk=_uuid(job_id))
     except ImportJob.DoesNotExist:
@@ -71,3 +85,23 @@ def import_job_report(*, job: ImportJob) -> JobFile:
     if not job.report:
         raise Conflict("The import has no report yet: wait until it has finished.", code="import_not_ready")
     return JobFile(name=job.report, filename="import-report.json", content_type="application/json")
+
+
+# --- portal ---------------------------------------------------------------------------------------
+
+
+def administers_any_workspace(*, user: User) -> bool:
+    """Whether the exports and imports pages are for this user: owners and workspace admins."""
+    return tenancy.is_owner(user) or tenancy.admin_workspace_ids(user).exists()
+
+
+def administered_workspace_ids(*, user: User) -> set | None:
+    """Ids of the workspaces the user administers, or None for an owner (who administers them all)."""
+    if tenancy.is_owner(user):
+        return None
+    return {row["workspace_id"] for row in tenancy.admin_workspace_ids(user)}
+
+
+def administered_datasets(*, user: User) -> list[Dataset]:
+    """The datasets an export or import may be started for, by workspace then name."""
+    return list(Dataset.objects.administered_by(user).select_related("workspace").order_by("workspace__name", "name"))

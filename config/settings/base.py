@@ -186,6 +186,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `type` / `status` / `format` / `on_error` field: one component name per choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionTypeEnum": "labeling.models.Question.Type",
+        "MetadataPropertyTypeEnum": "labeling.models.MetadataProperty.Type",
+        "SuggestionTypeEnum": "labeling.models.Suggestion.Type",
+        "ResponseStatusEnum": "labeling.models.Response.Status",
+        "OnErrorEnum": ["reject", "skip"],
+        "JobStatusEnum": "exports.models.JobStatus",
+        "ExportFormatEnum": "exports.models.ExportJob.Format",
+        "ImportFormatEnum": "exports.models.ImportJob.Format",
+        "ImportOnErrorEnum": "exports.models.ImportJob.OnError",
+    },
 }
 
 # Uploads: larger bodies are refused before parsing (DESIGN §9 "Files").

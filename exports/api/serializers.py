@@ -1,6 +1,56 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exports.models import ExportJob, ImportJob
+from exports.reconcile import RATING_AGGREGATES, TEXT_STRATEGIES
+from labeling import models as labeling_models
+
+
+class ExportOptionsSerializer(serializers.Serializer):
+    """Documents the export options of DESIGN §5. The service checks them (normalize_options),
+    against the datasets' schemas too, and fills in the defaults; undeclared options get a 400."""
+
+    class MinRatingSerializer(serializers.Serializer):
+        question = serializers.CharField(help_text="A rating question of every dataset.")
+        value = serializers.FloatField(help_text="Keep records whose aggregated rating is at least this.")
+
+    prompt_field = serializers.CharField(required=False, help_text="The field holding the prompt; default: the only field.")
+    input_field = serializers.CharField(required=False, allow_null=True,
+                                        help_text="A field exported as alpaca's `input` (and appended to the prompt elsewhere).")
+    demonstration_question = serializers.CharField(
+        required=False, help_text="The text question holding the demonstration; default: the only text question."
+    )
+    system_prompt = serializers.CharField(required=False, allow_null=True, allow_blank=True,
+                                          help_text="Prepended as a system message (sft-messages) or a `system` column.")
+    response_status = serializers.ListField(
+        child=serializers.ChoiceField(choices=labeling_models.Response.Status.choices), required=False, min_length=1,
+        help_text="Which responses count; default: submitted only.",
+    )
+    completed_only = serializers.BooleanField(required=False, help_text="Only records with enough submitted responses.")
+    metadata_filter = serializers.DictField(
+        child=serializers.JSONField(), required=False,
+        help_text='Metadata name → a value, a list of values, or {"min", "max"}.',
+    )
+    min_rating = MinRatingSerializer(required=False, allow_null=True)
+    text_strategy = serializers.ChoiceField(
+        choices=TEXT_STRATEGIES, required=False,
+        help_text="How overlapping demonstrations of one record are reconciled (DESIGN §4); default: all.",
+    )
+    seed = serializers.IntegerField(required=False, help_text="Seed of the `random` strategy.")
+    rating_question = serializers.CharField(required=False, allow_null=True,
+                                            help_text="The rating question `best_rated` ranks answers by.")
+    rating_aggregate = serializers.ChoiceField(choices=RATING_AGGREGATES, required=False)
+    dedupe = serializers.BooleanField(required=False, help_text="Keep only the first of identical prompts.")
+    test_size = serializers.FloatField(
+        required=False, allow_null=True, min_value=0, max_value=1,
+        help_text="Fraction held out as a test split (0 < test_size < 1): two files, or a `split` column for csv/parquet.",
+    )
+    split_seed = serializers.IntegerField(required=False, help_text="Seed of the train/test split.")
+
+
+@extend_schema_field(ExportOptionsSerializer)
+class ExportOptionsField(serializers.DictField):
+    """Export options, passed to the service as sent: its checks need the datasets' schemas."""
 
 
 class JobProgressSerializer(serializers.Serializer):
@@ -8,9 +58,16 @@ class JobProgressSerializer(serializers.Serializer):
     total = serializers.IntegerField(source="progress_total")
 
 
+class JobDatasetSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    workspace = serializers.CharField(source="workspace.name")
+
+
 class ExportJobOutputSerializer(serializers.ModelSerializer):
-    datasets = serializers.SerializerMethodField()
-    requested_by = serializers.CharField(source="requested_by.username", default=None)
+    datasets = JobDatasetSerializer(many=True)
+    options = ExportOptionsField(help_text="The options as normalized when the job was created, defaults filled in.")
+    requested_by = serializers.CharField(source="requested_by.username", default=None, allow_null=True)
     progress = JobProgressSerializer(source="*")
     files = serializers.SerializerMethodField()
 
@@ -21,17 +78,14 @@ class ExportJobOutputSerializer(serializers.ModelSerializer):
             "requested_by", "attempts", "inserted_at", "started_at", "finished_at",
         ]
 
-    def get_datasets(self, job) -> list[dict]:
-        return [{"id": str(d.pk), "name": d.name, "workspace": d.workspace.name} for d in job.datasets.all()]
-
     def get_files(self, job) -> list[str]:
         """Roles that can be downloaded (`?file=<role>`), never storage names."""
         return sorted(job.files)
 
 
 class ImportJobOutputSerializer(serializers.ModelSerializer):
-    dataset = serializers.SerializerMethodField()
-    requested_by = serializers.CharField(source="requested_by.username", default=None)
+    dataset = JobDatasetSerializer()
+    requested_by = serializers.CharField(source="requested_by.username", default=None, allow_null=True)
     progress = JobProgressSerializer(source="*")
     has_report = serializers.SerializerMethodField()
 
@@ -42,9 +96,6 @@ class ImportJobOutputSerializer(serializers.ModelSerializer):
             "created_count", "updated_count", "skipped_count", "error", "error_details", "has_report",
             "requested_by", "attempts", "inserted_at", "started_at", "finished_at",
         ]
-
-    def get_dataset(self, job) -> dict:
-        return {"id": str(job.dataset_id), "name": job.dataset.name, "workspace": job.dataset.workspace.name}
 
     def get_has_report(self, job) -> bool:
         return bool(job.report)

@@ -28,12 +28,16 @@ LISTS = {
     "records": lambda w: f"/api/datasets/{w['dataset'].pk}/records/",
     "responses": lambda w: f"/api/datasets/{w['dataset'].pk}/responses/",
     "assignments": lambda w: f"/api/datasets/{w['dataset'].pk}/assignments/",
+    "exports": lambda w: "/api/exports/",
+    "imports": lambda w: "/api/imports/",
 }
 
 
 @pytest.fixture
 def world(owner, workspace, dataset):
     """At least 12 of everything each list shows, with children (suggestions, responses) to prefetch."""
+    from exports.models import ExportJob, ImportJob
+
     from ..factories import DatasetFactory
 
     MetadataPropertyFactory(dataset=dataset, name="topic")
@@ -47,6 +51,8 @@ def world(owner, workspace, dataset):
         SuggestionFactory(record=record)
         ResponseFactory(record=record, user=user)
         AssignmentFactory(record=record, user=user)
+        ExportJob.objects.create(workspace=workspace, requested_by=user, format="csv").datasets.set([dataset])
+        ImportJob.objects.create(dataset=dataset, requested_by=user, format="csv")
     return {"workspace": workspace, "dataset": dataset}
 
 
@@ -68,7 +74,7 @@ def test_constant_queries_across_page_sizes(api_client_for, owner, world, name):
 
 
 def test_every_list_endpoint_is_covered():
-    """A new paginated list of this API (accounts.api, labeling.api) must be added to LISTS above."""
+    """A new paginated list of this API (accounts.api, labeling.api, exports.api) must be added to LISTS above."""
     from django.urls import resolve
     from drf_spectacular.generators import SchemaGenerator
 
@@ -84,7 +90,7 @@ def test_every_list_endpoint_is_covered():
     assert paginated == {make(world) for make in LISTS.values()}
 
 
-OUR_VIEWS = {"accounts.api.views", "labeling.api.views", "labeling.api.distribution"}
+OUR_VIEWS = {"accounts.api.views", "labeling.api.views", "labeling.api.distribution", "exports.api.views"}
 
 
 class _Id:
