@@ -3,16 +3,21 @@
 Records are read chunk by chunk in ordinal order (keyset paging), each chunk with its responses
 in one more query (and its suggestions for records.jsonl): a constant number of queries per
 chunk, never one per record. Rows go straight to the format writers, so memory stays flat.
+
+The training formats read plain tuples (`values_list`), never model instances, and only the JSON
+keys they use, unpacked by the database (`JsonScalar`); responses arrive sorted by time. That keeps
+the per-record Python work to reconciliation and formatting (DESIGN §8: ≥ 20,000 records/s).
 """
 
 import hashlib
 import random
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, FloatField, Func, Q, TextField
+from django.db.models.fields.json import KeyTransform, compile_json_path
+from django.db.models.functions import Coalesce
 
 from config.errors import InvalidInput
 from labeling.models import Dataset, Question, Record, Response, Suggestion
@@ -216,43 +221,144 @@ def filtered_records(dataset: Dataset, options: ExportOptions):
     return records
 
 
-# Training examples need fewer columns than records.jsonl; decoding timestamps is a large share of the cost.
-RECORD_COLUMNS = ("id", "ordinal", "external_id", "fields", "metadata")
-RECORD_COLUMNS_FULL = (*RECORD_COLUMNS, "status", "inserted_at", "updated_at")
-RESPONSE_COLUMNS = ("record_id", "user__username", "values", "submitted_at", "inserted_at")
-RESPONSE_COLUMNS_FULL = (*RESPONSE_COLUMNS, "status", "started_at", "updated_at")
+class JsonScalar(Func):
+    """The value under `key` of a JSON column when it is a JSON string (as text) or number (as a float), else NULL.
 
-
-def record_chunks(records, *, chunk_size: int, statuses: list[str] | None, with_suggestions: bool):
-    """Yield lists of (record, responses, suggestions) as plain dicts, `chunk_size` records at a time.
-
-    `with_suggestions` (records.jsonl) also reads every column; the training formats read only what they use.
+    The database unpacks the value, so exports decode no JSON in Python for prompts, texts, labels and
+    ratings: Django's JSONField would `json.loads` every whole document, the largest cost of an export.
+    A number comes back as a float; every use of one (mean, median, agreement, best rated, minimum rating)
+    treats 3 and 3.0 alike. Values of another JSON type than asked for read as NULL (validation never
+    stores those: DESIGN §4).
     """
-    record_columns = RECORD_COLUMNS_FULL if with_suggestions else RECORD_COLUMNS
-    response_columns = RESPONSE_COLUMNS_FULL if with_suggestions else RESPONSE_COLUMNS
-    last = None
+
+    def __init__(self, column: str, key: str, json_type: str):
+        if json_type not in ("string", "number"):
+            raise ValueError(f"unknown JSON type {json_type!r}")
+        super().__init__(F(column), output_field=TextField() if json_type == "string" else FloatField())
+        self.key, self.json_type = key, json_type
+
+    # The database already returns str or float: no per-row Python conversion (Django's default calls float()).
+    convert_value = staticmethod(Func._convert_value_noop)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # SQLite's JSON1 functions (the embedded default); JSON_EXTRACT returns text, integer or real.
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        path = compile_json_path([self.key])
+        types = ("text",) if self.json_type == "string" else ("integer", "real")
+        placeholders = ", ".join(["%s"] * len(types))
+        value = f"JSON_EXTRACT({column}, %s)" if self.json_type == "string" else f"CAST(JSON_EXTRACT({column}, %s) AS REAL)"
+        sql = f"(CASE WHEN JSON_TYPE({column}, %s) IN ({placeholders}) THEN {value} END)"
+        return sql, (*params, path, *types, *params, path)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        cast = "" if self.json_type == "string" else "::double precision"
+        sql = f"(CASE WHEN JSONB_TYPEOF({column} -> %s) = %s THEN ({column} ->> %s){cast} END)"
+        return sql, (*params, self.key, self.json_type, *params, self.key)
+
+
+def _value_column(name: str, kind: str):
+    """How a question's answer is read: unpacked by the database, or (lists, rankings) as decoded JSON."""
+    if kind == "rating":
+        return JsonScalar("values", name, "number")
+    if kind in ("text", "label_selection"):
+        return JsonScalar("values", name, "string")
+    return KeyTransform(name, "values")
+
+
+RECORD_COLUMNS_FULL = ("ordinal", "id", "external_id", "fields", "metadata", "status", "inserted_at", "updated_at")
+RESPONSE_COLUMNS_FULL = (
+    "record_id", "user__username", "values", "status", "started_at", "submitted_at", "inserted_at", "updated_at",
+)
+SUGGESTION_COLUMNS = ("record_id", "question__name", "value", "score", "agent", "type")
+
+
+def _keyset_pages(records, columns, chunk_size: int):
+    """Yield (rows, the records of those rows as a subquery), `chunk_size` records at a time in ordinal order.
+
+    Keyset paging on the (dataset, ordinal) index: no OFFSET. The subquery selects the page's records
+    again so their responses come in one semi-join, not a list of 2,000 ids to bind and parse.
+    `columns` must start with "ordinal".
+    """
+    records = records.order_by("ordinal")
+    after = None
     while True:
-        page = records.order_by("ordinal")
-        if last is not None:
-            page = page.filter(ordinal__gt=last)
-        rows = list(page.values(*record_columns)[:chunk_size])
+        page = records if after is None else records.filter(ordinal__gt=after)
+        rows = list(page.values_list(*columns)[:chunk_size])
         if not rows:
             return
-        last = rows[-1]["ordinal"]
-        ids = [row["id"] for row in rows]
-        responses = Response.objects.filter(record_id__in=ids)
-        if statuses is not None:
-            responses = responses.filter(status__in=statuses)
+        last = rows[-1][0]
+        ids = records.filter(ordinal__lte=last)
+        if after is not None:
+            ids = ids.filter(ordinal__gt=after)
+        yield rows, ids.order_by().values("id")
+        after = last
+
+
+def record_chunks(records, *, chunk_size: int):
+    """Yield lists of (record, responses, suggestions) as plain dicts for records.jsonl: every column, every status."""
+    for rows, page in _keyset_pages(records, RECORD_COLUMNS_FULL, chunk_size):
         by_record: dict = defaultdict(list)
-        for response in responses.order_by().values(*response_columns):
-            by_record[response["record_id"]].append(response)
+        for values in Response.objects.filter(record_id__in=page).order_by("inserted_at", "id").values_list(
+            *RESPONSE_COLUMNS_FULL
+        ):
+            by_record[values[0]].append(dict(zip(RESPONSE_COLUMNS_FULL, values)))
         suggestions: dict = defaultdict(list)
-        if with_suggestions:
-            for s in Suggestion.objects.filter(record_id__in=ids).order_by().values(
-                "record_id", "question__name", "value", "score", "agent", "type"
-            ):
-                suggestions[s["record_id"]].append(s)
-        yield [(row, by_record.get(row["id"], []), suggestions.get(row["id"], [])) for row in rows]
+        for values in Suggestion.objects.filter(record_id__in=page).order_by("inserted_at", "id").values_list(
+            *SUGGESTION_COLUMNS
+        ):
+            suggestions[values[0]].append(dict(zip(SUGGESTION_COLUMNS, values)))
+        yield [
+            (dict(zip(RECORD_COLUMNS_FULL, row)), by_record.get(row[1], []), suggestions.get(row[1], []))
+            for row in rows
+        ]
+
+
+def example_chunks(records, *, chunk_size: int, options: "ExportOptions", value_questions: list[tuple[str, str]],
+                   with_metadata: bool):
+    """Yield lists of (record, answers) for the training formats, `chunk_size` records at a time.
+
+    A record is the tuple (id, external_id, prompt, input, metadata); metadata is read only `with_metadata`
+    (flat formats). Answers are `reconcile.Answer`s of the responses in `options.response_status`, oldest
+    first (ordered in SQL, so they carry no timestamps), with the demonstration and `value_questions` as
+    values. Two queries per chunk, whatever its size.
+    """
+    record_columns = ["ordinal", "id", "external_id", JsonScalar("fields", options.prompt_field, "string")]
+    if options.input_field:
+        record_columns.append(JsonScalar("fields", options.input_field, "string"))
+    if with_metadata:
+        record_columns.append("metadata")
+    names = (options.demonstration_question, *(name for name, _ in value_questions))
+    response_columns = [
+        "record_id", "user__username", JsonScalar("values", options.demonstration_question, "string"),
+        *(_value_column(name, kind) for name, kind in value_questions),
+    ]
+    has_input = bool(options.input_field)
+    for rows, page in _keyset_pages(records, record_columns, chunk_size):
+        responses = (
+            Response.objects.filter(record_id__in=page, status__in=options.response_status)
+            .order_by(Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
+            .values_list(*response_columns)
+        )
+        by_record: dict = {}
+        for record_id, user, *values in responses:
+            answer = reconcile.Answer(user, dict(zip(names, values)))
+            group = by_record.get(record_id)
+            if group is None:
+                by_record[record_id] = [answer]
+            else:
+                group.append(answer)
+        chunk = []
+        for row in rows:
+            record_id = row[1]
+            extra = row[4:]
+            record = (
+                record_id, row[2], row[3] or "",
+                extra[0] if has_input else None,
+                extra[-1] if with_metadata else None,
+            )
+            chunk.append((record, by_record.get(record_id, ())))
+        yield chunk
 
 
 def _iso(value) -> str | None:
@@ -278,7 +384,7 @@ def full_record(dataset_label: str, record: dict, responses: list[dict], suggest
             {"user": r["user__username"], "status": r["status"], "values": r["values"],
              "started_at": _iso(r["started_at"]), "submitted_at": _iso(r["submitted_at"]),
              "inserted_at": _iso(r["inserted_at"]), "updated_at": _iso(r["updated_at"])}
-            for r in sorted(responses, key=lambda r: r["inserted_at"])
+            for r in responses
         ],
     }
 
@@ -303,13 +409,28 @@ class Report:
             entry["records"].append({"record_id": str(record_id), "tied": [str(t) for t in tied]})
 
 
-class ExamplePipeline:
-    """Turn one record and its responses into training examples: reconcile, filter, split."""
+# Answers read for every format: they feed the agreement figures or report ties. The others only fill columns.
+ALWAYS_READ = ("rating", "label_selection", "multi_label_selection")
 
-    def __init__(self, options: ExportOptions, report: Report):
+
+class ExamplePipeline:
+    """Turn one record and its answers into training examples: reconcile, filter, split.
+
+    `with_answers` (the flat formats) reconciles every other question into `Example.answers`; without it
+    only what the report (ties, agreement) and the filters need is read and computed.
+    """
+
+    def __init__(self, options: ExportOptions, report: Report, *, with_answers: bool):
         self.options = options
         self.report = report
+        self.with_answers = with_answers
         self.seen_prompts: set[bytes] = set()
+        self.min_rating_question = (options.min_rating or {}).get("question")
+        needed = {options.rating_question, self.min_rating_question}
+        self.value_questions = [
+            (name, kind) for name, kind in options.answer_questions
+            if with_answers or kind in ALWAYS_READ or name in needed
+        ]
         self.alphas = {
             name: reconcile.Alpha("interval" if kind == "rating" else "nominal")
             for name, kind in options.answer_questions
@@ -317,37 +438,31 @@ class ExamplePipeline:
         }
         self.text_answer_questions = [name for name, kind in options.answer_questions if kind == "text"]
 
-    def examples(self, dataset_label: str, record: dict, responses: list[dict]) -> list[Example]:
+    def examples(self, dataset_label: str, record: tuple, answers: list[reconcile.Answer]) -> list[Example]:
+        """The examples of one record from `example_chunks`; answers come oldest first."""
         options, report = self.options, self.report
-        if not responses:
+        if not answers:
             report.dropped["no_response"] += 1
             return []
-        answers = [
-            reconcile.Answer(user=r["user__username"], values=r["values"] or {},
-                             submitted_at=r["submitted_at"], inserted_at=r["inserted_at"])
-            for r in responses
-        ]
-        reconciled = self._reconcile_answers(record["id"], answers)
-        if options.min_rating:
-            name = options.min_rating["question"]
-            rating = reconciled.get(name) if name in reconciled else reconcile.aggregate_rating(
-                (a.values.get(name) for a in answers), options.rating_aggregate
-            )
+        record_id, external_id, prompt, input_text, metadata = record
+        reconciled = self._reconcile_answers(record_id, answers)
+        if self.min_rating_question:
+            rating = reconciled[self.min_rating_question]
             if rating is None or rating < options.min_rating["value"]:
                 report.dropped["below_min_rating" if rating is not None else "unrated"] += 1
                 return []
         choice = reconcile.choose_texts(
             answers, options.demonstration_question, options.text_strategy,
-            seed=options.seed, record_key=str(record["id"]), rating_question=options.rating_question,
+            seed=options.seed, record_key=str(record_id) if options.text_strategy == "random" else "",
+            rating_question=options.rating_question, in_time_order=True,
         )
         if not choice.answers:
             report.dropped["no_demonstration"] += 1
             return []
         if choice.is_tie:
-            report.tie(options.demonstration_question, record["id"], [a.user for a in answers])
+            report.tie(options.demonstration_question, record_id, [a.user for a in answers])
         if options.text_strategy != "all" and len(answers) > 1:
             report.reconciled_records += 1
-        prompt = record["fields"].get(options.prompt_field) or ""
         if options.dedupe:
             digest = hashlib.blake2b(prompt.encode(), digest_size=16).digest()
             if digest in self.seen_prompts:
@@ -357,30 +472,32 @@ class ExamplePipeline:
         split = None
         if options.test_size:
             # Per record, so every example of a record lands on the same side (no leakage).
-            split = "test" if random.Random(f"{options.split_seed}:{record['id']}").random() < options.test_size else "train"
-        record_id = str(record["id"])
+            split = "test" if random.Random(f"{options.split_seed}:{record_id}").random() < options.test_size else "train"
+            report.splits[split] += len(choice.answers)
+        demonstration, system, annotated = options.demonstration_question, options.system_prompt, self.with_answers
         examples = []
         for answer in choice.answers:
-            answers_out = dict(reconciled)
-            for name in self.text_answer_questions:
-                answers_out[name] = answer.values.get(name)
+            if annotated:
+                answers_out = dict(reconciled)
+                for name in self.text_answer_questions:
+                    answers_out[name] = answer.values.get(name)
+            else:
+                answers_out = {}
             examples.append(Example(
-                record_id=record_id, external_id=record["external_id"], dataset=dataset_label, prompt=prompt,
-                completion=answer.values[options.demonstration_question], system=options.system_prompt,
-                input=record["fields"].get(options.input_field) if options.input_field else None,
-                annotator=answer.user, answers=answers_out, metadata=record["metadata"], split=split,
+                record_id=record_id, external_id=external_id, dataset=dataset_label, prompt=prompt,
+                completion=answer.values[demonstration], system=system, input=input_text,
+                annotator=answer.user, answers=answers_out, metadata=metadata, split=split,
             ))
         report.examples += len(examples)
-        if split:
-            report.splits[split] += len(examples)
         return examples
 
     def _reconcile_answers(self, record_id, answers: list[reconcile.Answer]) -> dict:
         reconciled = {}
-        for name, kind in self.options.answer_questions:
-            values = [a.values.get(name) for a in answers if a.values.get(name) is not None]
+        for name, kind in self.value_questions:
+            values = [value for a in answers if (value := a.values.get(name)) is not None]
             if kind == "rating":
-                reconciled[name] = reconcile.aggregate_rating(values, self.options.rating_aggregate)
+                if self.with_answers or name == self.min_rating_question:
+                    reconciled[name] = reconcile.aggregate_rating(values, self.options.rating_aggregate)
             elif kind == "label_selection":
                 vote = reconcile.majority_label(values)
                 reconciled[name] = vote.value
@@ -402,6 +519,3 @@ class ExamplePipeline:
             name: {"level": alpha.level, "krippendorff_alpha": alpha.value(), "records": alpha.units}
             for name, alpha in self.alphas.items()
         }
-
-
-ProgressHook = Callable[[int, int], None]

@@ -10,15 +10,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 TEXT_STRATEGIES = ("all", "first", "latest", "longest", "random", "best_rated")
 RATING_AGGREGATES = ("mean", "median")
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One labeler's response to one record, reduced to what reconciliation reads."""
+class Answer(NamedTuple):
+    """One labeler's response to one record, reduced to what reconciliation reads.
+
+    A named tuple: exports build two of these per record, and a tuple is the cheapest immutable object to make.
+    """
 
     user: str
     values: dict
@@ -60,6 +62,7 @@ def choose_texts(
     seed: int | str = 0,
     record_key: str = "",
     rating_question: str | None = None,
+    in_time_order: bool = False,
 ) -> TextChoice:
     """Pick the answers whose text `question` becomes training examples.
 
@@ -67,10 +70,13 @@ def choose_texts(
     (`seed` and `record_key`), so the pick does not depend on chunking or order of export.
     `best_rated` takes the answer with the highest value of `rating_question` in the same
     response; unrated answers rank last; ties go to the earliest answer and are flagged.
+    `in_time_order` says the answers already come sorted by time (the export orders them in SQL).
     """
     if strategy not in TEXT_STRATEGIES:
         raise ValueError(f"unknown text strategy {strategy!r}")
-    candidates = _by_time(a for a in answers if _text(a, question) is not None)
+    candidates = [a for a in answers if _text(a, question) is not None]
+    if not in_time_order:
+        candidates = _by_time(candidates)
     if not candidates:
         return TextChoice([])
     if strategy == "all":
@@ -150,6 +156,9 @@ def mean_rank(rankings: Iterable[Any]) -> dict | None:
     return dict(sorted(means.items(), key=lambda kv: (kv[1], str(kv[0]))))
 
 
+_SCALARS = (str, int, float)
+
+
 class Alpha:
     """Krippendorff's alpha, accumulated one record (unit) at a time.
 
@@ -171,6 +180,15 @@ class Alpha:
         if m < 2:
             return
         self.units += 1
+        if m == 2:
+            # The common case (two labelers per record), without a Counter; the same additions in the same order.
+            a, b = values
+            if a == b:
+                self.coincidences[(a, a)] += 2.0
+            else:
+                self.coincidences[(a, b)] += 1.0
+                self.coincidences[(b, a)] += 1.0
+            return
         counts = Counter(values)
         for c, nc in counts.items():
             for k, nk in counts.items():
@@ -199,6 +217,8 @@ class Alpha:
 
 
 def _hashable(value: Any) -> Any:
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, list):
         return tuple(sorted(map(str, value)))
     if isinstance(value, dict):

@@ -28,7 +28,9 @@ from labeling.models import Dataset
 
 from . import storage
 from .errors import AccessLost, FileTooLarge, InvalidImportFile, QueueUnavailable
-from .exporting import ExamplePipeline, Report, filtered_records, flat_columns, full_record, normalize_options, record_chunks
+from .exporting import (
+    ExamplePipeline, Report, example_chunks, filtered_records, flat_columns, full_record, normalize_options, record_chunks,
+)
 from .formats.registry import FLAT_FORMATS, FORMATS, file_name
 from .importing import records_import_file
 from .models import ExportJob, ImportJob, JobStatus
@@ -250,10 +252,12 @@ def export_job_run(*, job: ExportJob, progress: ProgressHook | None = None) -> E
 
 
 def _export_write(job, datasets, options, fmt, writers, report: Report, progress) -> int:
-    """Stream every dataset's records through reconciliation into the writers; return rows written."""
+    """Stream every dataset's records through reconciliation into the writers; return rows written.
+
+    Each chunk's rows are formatted first and handed to each writer at once (one write per chunk).
+    """
     is_records = fmt.ROWS == "records"
-    statuses = None if is_records else options.response_status
-    pipeline = ExamplePipeline(options, report)
+    pipeline = ExamplePipeline(options, report, with_answers=job.format in FLAT_FORMATS)
     querysets = []
     for dataset in datasets:
         records = filtered_records(dataset, options)
@@ -265,16 +269,26 @@ def _export_write(job, datasets, options, fmt, writers, report: Report, progress
     _beat(job, 0, total)
     done = rows = 0
     split_writers = "train" in writers
+    chunk_size = _chunk_size()
     for label, records in querysets:
-        for chunk in record_chunks(records, chunk_size=_chunk_size(), statuses=statuses, with_suggestions=is_records):
-            for record, responses, suggestions in chunk:
-                if is_records:
-                    writers["data"].write(fmt.row(full_record(label, record, responses, suggestions)))
-                    rows += 1
-                    continue
-                for example in pipeline.examples(label, record, responses):
-                    writers[example.split if split_writers else "data"].write(fmt.row(example))
-                    rows += 1
+        if is_records:
+            chunks = record_chunks(records, chunk_size=chunk_size)
+        else:
+            chunks = example_chunks(
+                records, chunk_size=chunk_size, options=options, value_questions=pipeline.value_questions,
+                with_metadata=pipeline.with_answers,
+            )
+        for chunk in chunks:
+            if is_records:
+                out = {"data": [fmt.row(full_record(label, *item)) for item in chunk]}
+            else:
+                out = {role: [] for role in writers}
+                for record, answers in chunk:
+                    for example in pipeline.examples(label, record, answers):
+                        out[example.split if split_writers else "data"].append(fmt.row(example))
+            for role, lines in out.items():
+                writers[role].write_rows(lines)
+                rows += len(lines)
             done += len(chunk)
             report.records_read = done
             _beat(job, done, total)

@@ -1,18 +1,22 @@
 """Export formats (DESIGN §5): one small module per format, each turning rows into file content.
 
 The export service produces two kinds of rows: full records (for records.jsonl) and training
-`Example`s (everything else). A format declares which it takes, its file name and content type.
+`Example`s (everything else). A format declares which it takes (`ROWS`), its `EXTENSION` and
+`CONTENT_TYPE`, a `row(item)` that turns one into what its `Writer` takes (JSON text for the JSON
+formats, a dict for the flat ones), and a `Writer(path, columns=...)` with `write_rows(rows)`,
+called once per chunk, and `close()`.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Example:
     """One training example after reconciliation and filtering."""
 
-    record_id: str
+    # The record's id (a UUID); the flat formats write it as text.
+    record_id: Any
     external_id: str | None
     dataset: str
     prompt: str
@@ -20,9 +24,10 @@ class Example:
     system: str | None = None
     input: str | None = None
     annotator: str | None = None
-    # Reconciled values of the other questions, by question name.
+    # Reconciled values of the other questions, by question name, and the record's metadata: both read
+    # only for the flat formats, which have columns for them.
     answers: dict[str, Any] = field(default_factory=dict)
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] | None = field(default_factory=dict)
     split: str | None = None
 
 
@@ -48,7 +53,7 @@ def table_columns(answer_columns: list[Column], *, has_system: bool, has_split: 
 def table_row(example: Example) -> dict[str, Any]:
     """An example as a flat row keyed by column name (values not yet encoded)."""
     return {
-        "record_id": example.record_id,
+        "record_id": str(example.record_id),
         "external_id": example.external_id,
         "dataset": example.dataset,
         "system": example.system,

@@ -1,17 +1,21 @@
 """alpaca.json: one JSON array of `{"instruction", "input", "output"}`, written incrementally."""
 
-import json
 from typing import Any
 
 from . import Example
+from .jsonl import string
 
 EXTENSION = "json"
 CONTENT_TYPE = "application/json"
 ROWS = "examples"
 
 
-def row(example: Example) -> dict:
-    return {"instruction": example.prompt, "input": example.input or "", "output": example.completion}
+def row(example: Example) -> str:
+    """The element as JSON text, the bytes json.dumps would write."""
+    return (
+        f'{{"instruction": {string(example.prompt)}, "input": {string(example.input or "")}, '
+        f'"output": {string(example.completion)}}}'
+    )
 
 
 class Writer:
@@ -22,10 +26,12 @@ class Writer:
         self._file.write("[")
         self._first = True
 
-    def write(self, row: dict) -> None:
+    def write_rows(self, rows: list[str]) -> None:
+        if not rows:
+            return
         self._file.write("\n" if self._first else ",\n")
         self._first = False
-        self._file.write(json.dumps(row, ensure_ascii=False))
+        self._file.write(",\n".join(rows))
 
     def close(self) -> None:
         self._file.write("\n]\n")

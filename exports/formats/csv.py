@@ -40,8 +40,9 @@ class Writer:
         self._csv = csv.writer(self._file)
         self._csv.writerow([c.name for c in columns])
 
-    def write(self, row: dict) -> None:
-        self._csv.writerow([encode(row.get(c.name), c.kind) for c in self._columns])
+    def write_rows(self, rows: list[dict]) -> None:
+        columns = self._columns
+        self._csv.writerows([[encode(row.get(c.name), c.kind) for c in columns] for row in rows])
 
     def close(self) -> None:
         self._file.close()

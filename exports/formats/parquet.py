@@ -41,12 +41,13 @@ class Writer:
         self._buffered = 0
         self._row_group_size = row_group_size
 
-    def write(self, row: dict) -> None:
-        for column in self._columns:
-            self._buffer[column.name].append(_encode(row.get(column.name), column.kind))
-        self._buffered += 1
-        if self._buffered >= self._row_group_size:
-            self._flush()
+    def write_rows(self, rows: list[dict]) -> None:
+        for row in rows:
+            for column in self._columns:
+                self._buffer[column.name].append(_encode(row.get(column.name), column.kind))
+            self._buffered += 1
+            if self._buffered >= self._row_group_size:
+                self._flush()
 
     def _flush(self) -> None:
         if not self._buffered:

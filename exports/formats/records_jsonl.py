@@ -1,6 +1,6 @@
 """records.jsonl: every record in full (fields, metadata, suggestions, every response)."""
 
-from .jsonl import JsonLinesWriter
+from .jsonl import JsonLinesWriter, dumps
 
 EXTENSION = "jsonl"
 CONTENT_TYPE = "application/x-ndjson"
@@ -8,6 +8,6 @@ ROWS = "records"
 Writer = JsonLinesWriter
 
 
-def row(record: dict) -> dict:
-    """The record as the service assembled it: already plain JSON values."""
-    return record
+def row(record: dict) -> str:
+    """The record as the service assembled it (plain JSON values), as JSON text."""
+    return dumps(record)

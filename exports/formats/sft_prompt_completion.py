@@ -6,7 +6,7 @@ no place for a system turn and gluing it into the prompt would change what the m
 """
 
 from . import Example
-from .jsonl import JsonLinesWriter
+from .jsonl import JsonLinesWriter, string
 
 EXTENSION = "jsonl"
 CONTENT_TYPE = "application/x-ndjson"
@@ -14,10 +14,12 @@ ROWS = "examples"
 Writer = JsonLinesWriter
 
 
-def row(example: Example) -> dict:
+def row(example: Example) -> str:
+    """The line as JSON text, the bytes json.dumps would write."""
     if not example.system:
-        return {"prompt": example.prompt, "completion": example.completion}
-    return {
-        "prompt": [{"role": "system", "content": example.system}, {"role": "user", "content": example.prompt}],
-        "completion": [{"role": "assistant", "content": example.completion}],
-    }
+        return f'{{"prompt": {string(example.prompt)}, "completion": {string(example.completion)}}}'
+    return (
+        f'{{"prompt": [{{"role": "system", "content": {string(example.system)}}}, '
+        f'{{"role": "user", "content": {string(example.prompt)}}}], '
+        f'"completion": [{{"role": "assistant", "content": {string(example.completion)}}}]}}'
+    )
