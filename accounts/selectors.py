@@ -17,8 +17,12 @@ def user_for_api_key(secret: str) -> tuple[User, ApiKey] | None:
     if not secret or len(secret) > 200:
         return None
     digest = api_key_digest(secret)
-    key = ApiKey.objects.active().select_related("user").filter(digest=digest).first()
-    if key is None or not hmac.compare_digest(key.digest, digest):
+    try:
+        # get(), not first(): the digest is unique, and first() would sort by the model's ordering.
+        key = ApiKey.objects.active().select_related("user").get(digest=digest)
+    except ApiKey.DoesNotExist:
+        return None
+    if not hmac.compare_digest(key.digest, digest):
         return None
     return key.user, key
 

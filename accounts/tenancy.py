@@ -71,6 +71,24 @@ def require_member(user, workspace_id) -> None:
         raise NotFound()
 
 
+def require_membership(user, workspace_id):
+    """`require_member` that also returns the user's Membership row (None for an owner who is not a member).
+
+    One query, for callers that need the row itself as well (the annotator's quota), so the
+    check and the read are not two round trips.
+    """
+    if not is_authenticated(user):
+        raise NotFound()
+    from .models import Membership
+
+    try:
+        return _memberships(user).get(workspace_id=workspace_id)
+    except Membership.DoesNotExist:
+        if is_owner(user):
+            return None
+        raise NotFound() from None
+
+
 def global_role(user) -> str:
     """Argilla's single role per user: owner, admin of any workspace, else annotator."""
     if is_owner(user):

@@ -4,10 +4,12 @@ Each service opens its own transaction, validates with `labeling.validation`, lo
 read-then-write, and raises `config.errors` exceptions that entry points render.
 """
 
+import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.utils import timezone
 from accounts import tenancy
 from accounts.errors import NameTaken
 from accounts.models import Membership, User, Workspace
-from config.errors import InvalidInput
+from config.errors import InvalidInput, NotFound
 from config.names import check_dataset_name
 
 from . import validation
@@ -293,10 +295,21 @@ def dataset_delete(*, actor: User, dataset: Dataset) -> None:
 
 @dataclass
 class BulkResult:
+    """What a bulk call wrote: counts, the rows it skipped, and the written records in input order.
+
+    `ids` is always filled; `records` are model instances made on first access, so callers that
+    only need ids (the bulk API, file imports) do not pay for 10,000 instances per call.
+    """
+
     created: int = 0
     updated: int = 0
     skipped: list[dict] = field(default_factory=list)
-    records: list[Record] = field(default_factory=list)
+    ids: list[uuid.UUID] = field(default_factory=list)
+    make_records: Callable[[], list[Record]] | None = field(default=None, repr=False)
+
+    @cached_property
+    def records(self) -> list[Record]:
+        return self.make_records() if self.make_records else []
 
 
 def _require_ready(dataset: Dataset) -> None:
@@ -327,69 +340,153 @@ def records_upsert(*, actor: User, dataset: Dataset, items: Sequence[Any], on_er
     if len(items) > MAX_RECORDS_PER_CALL:
         raise InvalidInput(f"Send at most {MAX_RECORDS_PER_CALL} records per call; split the rest into more calls.")
     _require_ready(dataset)
-    fields = list(dataset.fields.all())
-    props = list(dataset.metadata_properties.all())
+    check = validation.record_checker(
+        fields=dataset.fields.all(), metadata_properties=dataset.metadata_properties.all(),
+        allow_extra_metadata=dataset.allow_extra_metadata,
+    )
     questions = {q.name: q for q in dataset.questions.all()}
 
     bad: list[dict] = []
-    good: list[tuple[int, Mapping]] = []
+    good: list[Mapping] = []
     seen_external: dict[str, int] = {}
     for index, item in enumerate(items):
-        problems = validation.record_problems(
-            item, fields=fields, metadata_properties=props, allow_extra_metadata=dataset.allow_extra_metadata
-        )
+        problems = check(item)
         if not problems:
+            # A row without problems is a mapping.
             problems = _suggestion_problems(item.get("suggestions"), questions)
-        external_id = item.get("external_id") if isinstance(item, Mapping) else None
-        if not problems and external_id is not None:
-            external_id = str(external_id)
-            if external_id in seen_external:
-                problems = [{"field": "external_id",
-                             "message": f"external_id '{external_id}' repeats row {seen_external[external_id]}."}]
-            else:
-                seen_external[external_id] = index
+            external_id = item.get("external_id")
+            if not problems and external_id is not None:
+                external_id = str(external_id)
+                if external_id in seen_external:
+                    problems = [{"field": "external_id",
+                                 "message": f"external_id '{external_id}' repeats row {seen_external[external_id]}."}]
+                else:
+                    seen_external[external_id] = index
         if problems:
             bad.extend({"index": index, **problem} for problem in problems)
         else:
-            good.append((index, item))
+            good.append(item)
     if bad and on_error == "reject":
         raise _rows_error(f"{len({row['index'] for row in bad})} of {len(items)} records are invalid; nothing was written.", bad)
 
-    result = BulkResult(skipped=bad)
     with transaction.atomic():
         locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
-        existing = _records_by_external_id(locked, list(seen_external))
-        next_ordinal = (Record.objects.filter(dataset=locked).aggregate(m=Max("ordinal"))["m"] or 0) + 1
-        to_create, to_update = [], []
-        for _, item in good:
-            external_id = item.get("external_id")
-            external_id = None if external_id is None else str(external_id)
-            record = existing.get(external_id) if external_id is not None else None
-            if record is None:
-                record = Record(dataset=locked, ordinal=next_ordinal, external_id=external_id,
-                                fields=dict(item["fields"]), metadata=dict(item.get("metadata") or {}))
-                next_ordinal += 1
-                to_create.append(record)
-            else:
-                record.fields = dict(item["fields"])
-                if item.get("metadata") is not None:
-                    record.metadata = dict(item["metadata"])
-                to_update.append(record)
-            result.records.append(record)
         now = timezone.now()
-        Record.objects.bulk_create(to_create, batch_size=BULK_BATCH)
-        for record in to_update:
-            record.updated_at = now
-        Record.objects.bulk_update(to_update, ["fields", "metadata", "updated_at"], batch_size=BULK_BATCH)
-        suggestion_rows = [
-            (record, spec) for record, (_, item) in zip(result.records, good) for spec in (item.get("suggestions") or [])
-        ]
+        write = _records_write_postgres if connection.vendor == "postgresql" else _records_write_orm
+        result = write(locked, good, list(seen_external), now)
+        result.skipped = bad
+        suggestion_rows = [(index, spec) for index, item in enumerate(good) for spec in (item.get("suggestions") or [])]
         if suggestion_rows:
-            _suggestions_write(suggestion_rows, questions)
+            records = result.records
+            _suggestions_write([(records[index], spec) for index, spec in suggestion_rows], questions)
         locked.last_activity_at = now
         locked.save(update_fields=["last_activity_at"])
-    result.created, result.updated = len(to_create), len(to_update)
     return result
+
+
+def _records_write_orm(dataset: Dataset, items: list[Mapping], external_ids: list[str], now) -> BulkResult:
+    """Insert and update records through the ORM (SQLite); the caller holds the dataset row lock."""
+    existing = _records_by_external_id(dataset, external_ids)
+    next_ordinal = (Record.objects.filter(dataset=dataset).aggregate(m=Max("ordinal"))["m"] or 0) + 1
+    records, to_create, to_update = [], [], []
+    for item in items:
+        external_id = item.get("external_id")
+        external_id = None if external_id is None else str(external_id)
+        record = existing.get(external_id) if external_id is not None else None
+        if record is None:
+            record = Record(dataset=dataset, ordinal=next_ordinal, external_id=external_id,
+                            fields=dict(item["fields"]), metadata=dict(item.get("metadata") or {}))
+            next_ordinal += 1
+            to_create.append(record)
+        else:
+            record.fields = dict(item["fields"])
+            if item.get("metadata") is not None:
+                record.metadata = dict(item["metadata"])
+            record.updated_at = now
+            to_update.append(record)
+        records.append(record)
+    Record.objects.bulk_create(to_create, batch_size=BULK_BATCH)
+    Record.objects.bulk_update(to_update, ["fields", "metadata", "updated_at"], batch_size=BULK_BATCH)
+    return BulkResult(created=len(to_create), updated=len(to_update), ids=[record.pk for record in records],
+                      make_records=lambda: records)
+
+
+# Record's concrete columns in model order: a row of their values becomes an instance via Record.from_db.
+_RECORD_COLUMNS = ("id", "inserted_at", "updated_at", "dataset_id", "ordinal", "external_id", "fields", "metadata",
+                   "status", "submitted_count")
+
+
+def _records_write_postgres(dataset: Dataset, items: list[Mapping], external_ids: list[str], now) -> BulkResult:
+    """Insert new records with COPY and update existing ones (matched by external_id) with one UPDATE.
+
+    The ORM's bulk_create spends more time building SQL and adapting JSON parameters than
+    PostgreSQL spends storing the rows (DESIGN §8). The caller holds the dataset row lock, so the
+    ordinals counted from MAX here stay ours until commit. What is stored matches the ORM path:
+    JSON as JSONField encodes it (json.dumps), new records pending with no submissions and
+    `inserted_at = updated_at = now`; an update replaces fields, replaces metadata unless the item
+    leaves it out, and sets updated_at.
+    """
+    table = Record._meta.db_table
+    pending = Record.Status.PENDING.value
+    dumps = json.dumps
+    rows: list[tuple] = []
+    new_rows: list[tuple] = []
+    changed_ids, changed_fields, changed_metadata = [], [], []
+    with connection.cursor() as cursor:
+        existing: dict[str, tuple] = {}
+        if external_ids:
+            cursor.execute(
+                f"SELECT external_id, id, inserted_at, ordinal, metadata, status, submitted_count FROM {table} "
+                "WHERE dataset_id = %s AND external_id = ANY(%s)",
+                [dataset.pk, external_ids],
+            )
+            existing = {row[0]: row for row in cursor.fetchall()}
+        cursor.execute(f"SELECT COALESCE(MAX(ordinal), 0) FROM {table} WHERE dataset_id = %s", [dataset.pk])
+        ordinal = cursor.fetchone()[0]
+        for item in items:
+            external_id = item.get("external_id")
+            fields = dict(item["fields"])
+            metadata = item.get("metadata")
+            old = None
+            if external_id is not None:
+                external_id = str(external_id)
+                old = existing.get(external_id)
+            if old is None:
+                ordinal += 1
+                metadata = dict(metadata or {})
+                row = (uuid.uuid4(), now, now, dataset.pk, ordinal, external_id, fields, metadata, pending, 0)
+                new_rows.append((*row[:6], dumps(fields), dumps(metadata), pending, 0))
+            else:
+                _, record_id, inserted_at, old_ordinal, old_metadata, status, submitted = old
+                changed_ids.append(record_id)
+                changed_fields.append(dumps(fields))
+                # NULL keeps the stored metadata (the item left it out).
+                changed_metadata.append(None if metadata is None else dumps(metadata))
+                metadata = json.loads(old_metadata) if metadata is None else dict(metadata)
+                row = (record_id, inserted_at, now, dataset.pk, old_ordinal, external_id, fields, metadata, status, submitted)
+            rows.append(row)
+        # Django wraps errors of execute() only; COPY goes to the driver directly.
+        with connection.wrap_database_errors:
+            if new_rows:
+                with cursor.copy(f"COPY {table} ({', '.join(_RECORD_COLUMNS)}) FROM STDIN") as copy:
+                    for row in new_rows:
+                        copy.write_row(row)
+            if changed_ids:
+                cursor.execute(
+                    f"UPDATE {table} AS r SET fields = v.fields, metadata = COALESCE(v.metadata, r.metadata), "
+                    "updated_at = %s FROM unnest(%s::uuid[], %s::jsonb[], %s::jsonb[]) AS v(id, fields, metadata) "
+                    "WHERE r.id = v.id",
+                    [now, changed_ids, changed_fields, changed_metadata],
+                )
+
+    def make_records() -> list[Record]:
+        records = [Record.from_db(connection.alias, _RECORD_COLUMNS, row) for row in rows]
+        for record in records:
+            Record.dataset.field.set_cached_value(record, dataset)
+        return records
+
+    return BulkResult(created=len(new_rows), updated=len(changed_ids), ids=[row[0] for row in rows],
+                      make_records=make_records)
 
 
 def _records_by_external_id(dataset: Dataset, external_ids: list[str]) -> dict[str, Record]:
@@ -553,37 +650,73 @@ def response_write(*, actor: User, record: Record, values: Any, status: str, use
             details={"questions": {p["question"] or "values": p["message"] for p in problems}},
         )
     now = timezone.now()
+    own = {"record_id": OuterRef("pk"), "user_id": respondent.pk}
     with transaction.atomic():
-        locked = Record.objects.select_for_update().get(pk=record.pk)
-        response = Response.objects.select_for_update().filter(record=locked, user=respondent).first()
+        # Every writer of a record's responses locks the record row first, so once the row is ours
+        # its `submitted_count` and the respondent's response stay current until commit. They are
+        # read by a second statement on purpose: under READ COMMITTED, subqueries of the locking
+        # statement would see the snapshot taken before it waited for the lock.
+        try:
+            count, record_status = (
+                Record.objects.select_for_update().filter(pk=record.pk).values_list("submitted_count", "status").get()
+            )
+        except Record.DoesNotExist:
+            raise NotFound("Record not found.") from None
+        response_id, claimed_at = (
+            Record.objects.filter(pk=record.pk)
+            .annotate(
+                response_id=Subquery(Response.objects.filter(**own).order_by().values("pk")[:1]),
+                claimed_at=Subquery(Claim.objects.filter(**own).order_by().values("claimed_at")[:1]),
+            )
+            .values_list("response_id", "claimed_at")
+            .get()
+        )
+        response = Response.objects.get(pk=response_id) if response_id else None
         previous = response.status if response else None
         if status not in _ALLOWED_TRANSITIONS[previous]:
             raise InvalidTransition(
                 "A submitted response stays submitted: edit and submit it again, or discard it."
             )
-        claim = Claim.objects.filter(record=locked, user=respondent).first()
         if response is None:
-            response = Response(record=locked, user=respondent, started_at=claim.claimed_at if claim else now)
+            response = Response(record_id=record.pk, user=respondent, started_at=claimed_at or now)
         response.values = validation.answered_values(values)
         response.status = status
         if status == Response.Status.SUBMITTED:
             response.submitted_at = now
         response.save()
-        delta = (status == "submitted") - (previous == "submitted")
-        if delta:
-            locked.submitted_count = F("submitted_count") + delta
-            locked.save(update_fields=["submitted_count", "updated_at"])
-            locked.refresh_from_db(fields=["submitted_count"])
-        _record_sync_status(locked, dataset.min_submitted)
-        if status != Response.Status.DRAFT and claim is not None:
-            claim.delete()
-        Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
-    record.status, record.submitted_count = locked.status, locked.submitted_count
+        new_count = count + (status == "submitted") - (previous == "submitted")
+        new_status = _record_status(new_count, dataset.min_submitted)
+        if (new_count, new_status) != (count, record_status):
+            Record.objects.filter(pk=record.pk).update(submitted_count=new_count, status=new_status, updated_at=now)
+        if status != Response.Status.DRAFT and claimed_at is not None:
+            Claim.objects.filter(record_id=record.pk, user_id=respondent.pk).delete()
+        _dataset_touch(dataset, now)
+    record.status, record.submitted_count = new_status, new_count
     return response
 
 
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+
+
+def _dataset_touch(dataset: Dataset, now) -> None:
+    """Move `last_activity_at` forward, at most once per ACTIVITY_RESOLUTION.
+
+    Every submission used to update the dataset row, which made all labelers of a dataset queue on
+    that one row lock until their transaction committed; a minute is finer than anything reading it
+    (the dashboard shows minutes). `dataset` comes fresh from its request, and the stored value only
+    moves forward, so a stale in-memory value can only cause an extra update, never a missed one.
+    """
+    if dataset.last_activity_at is None or now - dataset.last_activity_at >= ACTIVITY_RESOLUTION:
+        Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
+        dataset.last_activity_at = now
+
+
+def _record_status(submitted_count: int, min_submitted: int) -> str:
+    return Record.Status.COMPLETED if submitted_count >= min_submitted else Record.Status.PENDING
+
+
 def _record_sync_status(record: Record, min_submitted: int) -> None:
-    status = Record.Status.COMPLETED if record.submitted_count >= min_submitted else Record.Status.PENDING
+    status = _record_status(record.submitted_count, min_submitted)
     if record.status != status:
         record.status = status
         record.save(update_fields=["status", "updated_at"])
@@ -605,8 +738,12 @@ def response_delete(*, actor: User, response: Response) -> None:
 
 
 def _claim(record: Record, user: User, now) -> Record:
+    """Take or renew `user`'s claim on `record` in one statement (INSERT … ON CONFLICT DO UPDATE)."""
     expires = now + timedelta(seconds=settings.CLAIM_TTL_SECONDS)
-    Claim.objects.update_or_create(record=record, user=user, defaults={"claimed_at": now, "expires_at": expires})
+    Claim.objects.bulk_create(
+        [Claim(record=record, user=user, claimed_at=now, expires_at=expires)],
+        update_conflicts=True, unique_fields=["record", "user"], update_fields=["claimed_at", "expires_at"],
+    )
     return record
 
 
@@ -614,17 +751,27 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
     """Hand the actor their next record (DESIGN §4) and hold a short claim on it; None when nothing is left.
 
     Order: records assigned to them without their submitted/discarded response; then, in open
-    distribution, incomplete records they have not answered, fewest submitted responses first, then
-    oldest — skipping any record whose submitted responses plus live claims by others already reach
-    `min_submitted`. Candidate rows are locked with SKIP LOCKED on PostgreSQL, so concurrent callers
-    take different records; SQLite runs writers one at a time (IMMEDIATE transactions) instead.
+    distribution, the record they already hold a live claim on (asking twice gives the same record,
+    not a second claim), then incomplete records they have not answered, fewest submitted responses
+    first, then oldest — skipping any record whose submitted responses plus live claims by others
+    already reach `min_submitted`. Candidate rows are locked with SKIP LOCKED on PostgreSQL, so
+    concurrent callers take different records; SQLite runs writers one at a time (IMMEDIATE
+    transactions) instead.
     """
-    tenancy.require_member(actor, dataset.workspace_id)
+    membership = tenancy.require_membership(actor, dataset.workspace_id)
     _require_ready(dataset)
     exclude_ids = list(exclude_ids)
     now = timezone.now()
     answered = Response.objects.filter(
         record_id=OuterRef("pk"), user_id=actor.pk, status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]
+    )
+    others_claims = (
+        Claim.objects.filter(record_id=OuterRef("pk"), expires_at__gt=now)
+        .exclude(user_id=actor.pk)
+        .order_by()
+        .values("record_id")
+        .annotate(n=Count("id"))
+        .values("n")
     )
     with transaction.atomic():
         assigned = (
@@ -639,27 +786,35 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
         record = assigned.first()
         if record is not None:
             return _claim(record, actor, now)
-        if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(actor, dataset, now):
+        if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(actor, dataset, membership):
             return None
-        others_claims = (
-            Claim.objects.filter(record_id=OuterRef("pk"), expires_at__gt=now)
-            .exclude(user_id=actor.pk)
-            .order_by()
-            .values("record_id")
-            .annotate(n=Count("id"))
-            .values("n")
+        # The record they hold a live claim on, through the claims table (a join, so the actor's few
+        # claims drive it rather than a scan of the queue). No lock and no recount, for the reason
+        # above: while their claim was live every other claim counted it, so renewing it cannot
+        # push the record past `min_submitted`.
+        record = (
+            Record.objects.filter(
+                dataset=dataset, status=Record.Status.PENDING, claims__user_id=actor.pk, claims__expires_at__gt=now
+            )
+            .exclude(pk__in=exclude_ids)
+            .alias(is_answered=Exists(answered))
+            .filter(is_answered=False)
+            .order_by("ordinal")
+            .first()
         )
-        mine = Claim.objects.filter(record_id=OuterRef("pk"), user_id=actor.pk, expires_at__gt=now)
+        if record is not None:
+            return _claim(record, actor, now)
+        # Walks the (dataset, status, submitted_count, ordinal) index in order and stops at the first
+        # free row, whatever the size of the queue.
         candidates = (
             Record.objects.filter(dataset=dataset, status=Record.Status.PENDING)
             .exclude(pk__in=exclude_ids)
             .alias(
                 is_answered=Exists(answered),
-                is_mine=Exists(mine),
                 taken=F("submitted_count") + Coalesce(Subquery(others_claims, output_field=IntegerField()), Value(0)),
             )
             .filter(is_answered=False, taken__lt=dataset.min_submitted)
-            .order_by("-is_mine", "submitted_count", "ordinal")
+            .order_by("submitted_count", "ordinal")
         )
         # READ COMMITTED: the candidate query's snapshot predates claims committed while it waited,
         # and a claim does not touch the record row, so a record locked just after another labeler's
@@ -686,8 +841,9 @@ def _lock_first(queryset) -> Record | None:
     return queryset.first()
 
 
-def _over_quota(actor: User, dataset: Dataset, now) -> bool:
-    quota = Membership.objects.filter(workspace_id=dataset.workspace_id, user_id=actor.pk).values_list("quota", flat=True).first()
+def _over_quota(actor: User, dataset: Dataset, membership: Membership | None) -> bool:
+    """Whether the actor has answered their membership's quota of this dataset (no query without a quota)."""
+    quota = membership.quota if membership is not None else None
     if quota is None:
         return False
     done = Response.objects.filter(

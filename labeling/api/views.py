@@ -179,7 +179,6 @@ class RecordListApi(DatasetScopedApi):
         result = services.records_upsert(
             actor=request.user, dataset=self.dataset, items=data["records"], on_error=data["on_error"]
         )
-        result.ids = [record.pk for record in result.records]
         return Response(self.BulkOutputSerializer(result).data)
 
 
@@ -246,7 +245,8 @@ class NextRecordApi(DatasetScopedApi):
         record = services.record_claim_next(actor=request.user, dataset=self.dataset)
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(RecordOutputSerializer(_record_for_output(request.user, record)).data)
+        record = selectors.record_with_details(user=request.user, dataset=self.dataset, record=record)
+        return Response(RecordOutputSerializer(record).data)
 
 
 class RecordResponseApi(RecordScopedApi):

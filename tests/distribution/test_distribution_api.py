@@ -105,6 +105,7 @@ def test_assignment_list_filters_and_scoping(team, dataset, admin, annotator, ou
 def test_assignment_list_runs_a_constant_number_of_queries(team, dataset, admin, api_client_for):
     annotators, records = team
     client = api_client_for(admin)
+    client.get("/api/me")  # the key's first use is written once; the counts below are of later calls
     counts = []
     for size in (2, 9):
         Assignment.objects.all().delete()
