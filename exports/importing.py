@@ -192,15 +192,15 @@ def records_import_file(
     if dataset.status != Dataset.Status.READY:
         raise DatasetNotReady(f"Publish the dataset '{dataset.name}' before importing records.")
     mapper = RowMapper(dataset, mapping or {})
-    fields = mapper.fields
-    props = list(mapper.properties.values())
+    check = validation.record_checker(
+        fields=mapper.fields, metadata_properties=mapper.properties.values(),
+        allow_extra_metadata=dataset.allow_extra_metadata,
+    )
     result = ImportResult()
     seen_external: dict[str, int] = {}
     for line, item in _items(path, file_format, mapper, result):
         result.rows += 1
-        problems = validation.record_problems(
-            item, fields=fields, metadata_properties=props, allow_extra_metadata=dataset.allow_extra_metadata
-        )
+        problems = check(item)
         external_id = item.get("external_id")
         if not problems and external_id is not None:
             key = str(external_id)

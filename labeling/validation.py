@@ -4,7 +4,7 @@ Functions return lists of problems (`{"field"|"question"|"metadata": name, "mess
 callers can report every bad row; the services turn them into InvalidInput.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from config.errors import InvalidInput
@@ -237,42 +237,64 @@ def metadata_problem(prop_type: str, settings: Mapping, value: Any) -> str | Non
 
 def record_problems(item: Any, *, fields: Iterable, metadata_properties: Iterable, allow_extra_metadata: bool) -> list[dict]:
     """Problems of one record row: fields match the dataset's (required present, unknown rejected, strings)."""
-    if not isinstance(item, Mapping):
-        return [{"field": None, "message": "Each record is an object with 'fields'."}]
-    values = item.get("fields")
-    if not isinstance(values, Mapping):
-        return [{"field": "fields", "message": "'fields' must be an object keyed by field name."}]
-    problems = []
-    field_by_name = {f.name: f for f in fields}
-    for name in values:
-        if name not in field_by_name:
-            problems.append({"field": name, "message": f"Unknown field '{name}'."})
-    for name, field in field_by_name.items():
-        value = values.get(name)
-        if value is None or value == "":
-            if field.required:
-                problems.append({"field": name, "message": "This field is required."})
-        elif not isinstance(value, str):
-            problems.append({"field": name, "message": "Field values are strings."})
-    external_id = item.get("external_id")
-    if external_id is not None and (not isinstance(external_id, (str, int)) or isinstance(external_id, bool) or len(str(external_id)) > 200):
-        problems.append({"field": "external_id", "message": "external_id is a string of at most 200 characters."})
-    metadata = item.get("metadata")
-    if metadata is not None:
-        if not isinstance(metadata, Mapping):
-            problems.append({"field": "metadata", "message": "'metadata' must be an object."})
-        else:
-            prop_by_name = {p.name: p for p in metadata_properties}
-            for name, value in metadata.items():
-                prop = prop_by_name.get(name)
-                if prop is None:
-                    if not allow_extra_metadata:
-                        problems.append({"field": f"metadata.{name}", "message": f"Unknown metadata property '{name}'."})
-                    continue
-                problem = metadata_problem(prop.type, prop.settings, value)
-                if problem:
-                    problems.append({"field": f"metadata.{name}", "message": problem})
-    return problems
+    check = record_checker(
+        fields=fields, metadata_properties=metadata_properties, allow_extra_metadata=allow_extra_metadata
+    )
+    return check(item)
+
+
+def _is_mapping(value: Any) -> bool:
+    # Rows are nearly always plain dicts: skip the slower ABC check for them.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def record_checker(
+    *, fields: Iterable, metadata_properties: Iterable, allow_extra_metadata: bool
+) -> Callable[[Any], list[dict]]:
+    """`record_problems` with the dataset's schema read once, for callers that check many rows."""
+    required_by_name = {f.name: f.required for f in fields}
+    prop_by_name = {p.name: (p.type, p.settings) for p in metadata_properties}
+
+    def problems_of(item: Any) -> list[dict]:
+        if not _is_mapping(item):
+            return [{"field": None, "message": "Each record is an object with 'fields'."}]
+        values = item.get("fields")
+        if not _is_mapping(values):
+            return [{"field": "fields", "message": "'fields' must be an object keyed by field name."}]
+        problems = []
+        for name in values:
+            if name not in required_by_name:
+                problems.append({"field": name, "message": f"Unknown field '{name}'."})
+        for name, required in required_by_name.items():
+            value = values.get(name)
+            if value is None or value == "":
+                if required:
+                    problems.append({"field": name, "message": "This field is required."})
+            elif type(value) is not str and not isinstance(value, str):
+                problems.append({"field": name, "message": "Field values are strings."})
+        external_id = item.get("external_id")
+        if external_id is not None and not (type(external_id) is str and len(external_id) <= 200) and (
+            not isinstance(external_id, (str, int)) or isinstance(external_id, bool) or len(str(external_id)) > 200
+        ):
+            problems.append({"field": "external_id", "message": "external_id is a string of at most 200 characters."})
+        metadata = item.get("metadata")
+        if metadata is not None:
+            if not _is_mapping(metadata):
+                problems.append({"field": "metadata", "message": "'metadata' must be an object."})
+            else:
+                for name, value in metadata.items():
+                    prop = prop_by_name.get(name)
+                    if prop is None:
+                        if not allow_extra_metadata:
+                            message = f"Unknown metadata property '{name}'."
+                            problems.append({"field": f"metadata.{name}", "message": message})
+                        continue
+                    problem = metadata_problem(prop[0], prop[1], value)
+                    if problem:
+                        problems.append({"field": f"metadata.{name}", "message": problem})
+        return problems
+
+    return problems_of
 
 
 def normalize_metadata_settings(prop_type: str, settings: Mapping | None, *, name: str) -> dict:
