@@ -31,6 +31,21 @@ CHECKS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """schemathesis calls the WSGI application directly, not through Django's test client, so the
+    request_started / request_finished handlers would close the connection holding the test's
+    transaction (on PostgreSQL: "the connection is closed"). Disconnect them, as the test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def objects(workspace, dataset, admin, annotator):
     MetadataPropertyFactory(dataset=dataset, name="topic")
