@@ -112,7 +112,9 @@ def register(route: str, *, kwargs=None, bodies: dict | None = None, query: dict
     """
     bodies, query = bodies or {}, query or {}
     if methods is not None:
-        DECLARED_METHODS[route] = tuple(m.upper() for m in methods)
+        # A route registered several times (different labels, different methods) declares all of them.
+        declared = DECLARED_METHODS.get(route, ()) + tuple(m.upper() for m in methods)
+        DECLARED_METHODS[route] = tuple(dict.fromkeys(declared))
     for method in methods or _view_methods(route):
         method = method.upper()
         body, params = bodies.get(method), query.get(method)
@@ -179,12 +181,14 @@ def _view_methods(route: str) -> tuple[str, ...]:
 
 
 def route_methods(route: str, callback) -> tuple[str, ...]:
+    """A view class's own methods (so a registration naming only some of them leaves the rest
+    missing); for plain views, the methods their registrations declared."""
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view is not None:
+        return tuple(m.upper() for m in view.http_method_names if m not in ("options", "head") and hasattr(view, m))
     if route in DECLARED_METHODS:
         return DECLARED_METHODS[route]
-    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-    if view is None:
-        raise LookupError(f"{route!r} is a plain view: register it with methods=(...).")
-    return tuple(m.upper() for m in view.http_method_names if m not in ("options", "head") and hasattr(view, m))
+    raise LookupError(f"{route!r} is a plain view: register it with methods=(...).")
 
 
 def url_for(route: str, kwargs: dict) -> str:
