@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/", include("labeling.api.distribution")),
     path("", include("labeling.dashboard_urls")),
     path("api/", include("exports.api.urls")),
+    path("", include("exports.urls")),
 ]

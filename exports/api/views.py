@@ -8,7 +8,6 @@ import json
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers, status
@@ -18,10 +17,10 @@ from rest_framework.response import Response
 
 from config.api import ApiView, ErrorSerializer, PageQuerySerializer, StrictSerializer, api_schema
 from exports import selectors, services
-from exports.errors import FileTooLarge
 from exports.formats.registry import FORMATS
 from exports.models import ExportJob, ImportJob, JobStatus
 from exports.selectors import JobFile
+from exports.uploads import SizeLimitUploadHandler, too_large
 from labeling import selectors as labeling_selectors
 
 from .serializers import ExportJobOutputSerializer, ExportOptionsField, ImportJobOutputSerializer
@@ -31,26 +30,6 @@ MULTIPART_OVERHEAD = 64 * 1024
 # 503: the job queue is down; the job is marked failed and nothing runs (DESIGN §9 "Jobs").
 QUEUE_DOWN = {503: ErrorSerializer}
 DOWNLOAD_TYPES = sorted({fmt.CONTENT_TYPE.split(";")[0] for fmt in FORMATS.values()} | {"application/json"})
-
-
-def _too_large() -> FileTooLarge:
-    limit = settings.FILE_UPLOAD_MAX_SIZE
-    return FileTooLarge(
-        f"The file is larger than the {limit // (1024 * 1024)} MiB limit. Split it into smaller files.",
-        details={"limit": limit},
-    )
-
-
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Stop reading an upload as soon as it passes the limit, even without a Content-Length."""
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > settings.FILE_UPLOAD_MAX_SIZE:
-            raise _too_large()
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
 
 
 class IgnoreAcceptNegotiation(BaseContentNegotiation):
@@ -168,7 +147,7 @@ class ImportJobListApi(ApiView):
     def post(self, request):
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.FILE_UPLOAD_MAX_SIZE + MULTIPART_OVERHEAD:
-            raise _too_large()
+            raise too_large()
         values = self.parse_body(self.InputSerializer)
         dataset = labeling_selectors.dataset_get(user=request.user, dataset_id=values["dataset"])
         upload = values["file"]

@@ -1,0 +1,137 @@
+"""Portal forms for starting exports and imports (DESIGN §5, §6).
+
+They only parse the page's input into what the services take; the services check everything
+against the datasets (access, schema, options) and the views show their errors on the form.
+"""
+
+import uuid
+
+from django import forms
+
+from labeling.models import Dataset, Response
+
+from .models import ExportJob, ImportJob
+from .reconcile import RATING_AGGREGATES, TEXT_STRATEGIES
+
+TEXT_STRATEGY_LABELS = {
+    "all": "All: one example per submitted response",
+    "first": "First submitted",
+    "latest": "Latest submitted",
+    "longest": "Longest",
+    "random": "Random (seeded)",
+    "best_rated": "Best rated (by a rating question)",
+}
+
+
+class DatasetIdsField(forms.MultipleChoiceField):
+    """Dataset ids, offered from the user's administered datasets.
+
+    Any well-formed id is accepted here: the service looks it up within the user's workspaces, so a
+    foreign id is the same 404 as in the API rather than a form error that would confirm nothing.
+    """
+
+    def valid_value(self, value) -> bool:
+        try:
+            uuid.UUID(str(value))
+        except ValueError:
+            return False
+        return True
+
+
+class ExportForm(forms.Form):
+    datasets = DatasetIdsField(
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Several datasets (e.g. the same one in several labelers' workspaces) go into one file; "
+                  "they must share the prompt field and the demonstration question.",
+    )
+    format = forms.ChoiceField(choices=ExportJob.Format.choices, initial=ExportJob.Format.SFT_MESSAGES)
+    prompt_field = forms.CharField(required=False, max_length=200, help_text="Default: the only field.")
+    input_field = forms.CharField(required=False, max_length=200, help_text="Optional: a field exported as alpaca's input.")
+    demonstration_question = forms.CharField(required=False, max_length=200,
+                                             help_text="Default: the only text question.")
+    system_prompt = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    response_status = forms.MultipleChoiceField(
+        choices=Response.Status.choices, initial=[Response.Status.SUBMITTED], widget=forms.CheckboxSelectMultiple,
+    )
+    completed_only = forms.BooleanField(required=False, label="Completed records only")
+    metadata_filter = forms.JSONField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='JSON: {"topic": "maths"}, {"topic": ["a", "b"]} or {"level": {"min": 2, "max": 4}}.',
+    )
+    min_rating_question = forms.CharField(required=False, max_length=200, label="Minimum rating: question")
+    min_rating_value = forms.FloatField(required=False, label="Minimum rating: value")
+    text_strategy = forms.ChoiceField(choices=[(s, TEXT_STRATEGY_LABELS[s]) for s in TEXT_STRATEGIES], initial="all",
+                                      label="Reconcile overlapping demonstrations")
+    rating_question = forms.CharField(required=False, max_length=200, help_text="The rating 'best rated' ranks by.")
+    rating_aggregate = forms.ChoiceField(choices=[(a, a) for a in RATING_AGGREGATES], initial="mean")
+    seed = forms.IntegerField(required=False, initial=0, help_text="Seed of the random strategy.")
+    dedupe = forms.BooleanField(required=False, label="Drop duplicate prompts")
+    test_size = forms.FloatField(required=False, min_value=0, max_value=1,
+                                 help_text="e.g. 0.1 holds out 10% as a test split; empty: no split.")
+    split_seed = forms.IntegerField(required=False, initial=0)
+
+    def __init__(self, *args, datasets: list[Dataset], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["datasets"].choices = [(str(d.pk), f"{d.workspace.name} / {d.name}") for d in datasets]
+
+    def clean(self):
+        data = super().clean()
+        has_question = bool(data.get("min_rating_question"))
+        if has_question != (data.get("min_rating_value") is not None):
+            self.add_error("min_rating_value", "Give both the rating question and the minimum value, or neither.")
+        return data
+
+    def options(self) -> dict:
+        """The export options (DESIGN §5) as the service takes them; empty inputs keep its defaults."""
+        data = self.cleaned_data
+        options = {name: data[name] for name in ("prompt_field", "input_field", "demonstration_question",
+                                                 "system_prompt", "rating_question") if data[name]}
+        options.update(
+            response_status=data["response_status"], completed_only=data["completed_only"], dedupe=data["dedupe"],
+            text_strategy=data["text_strategy"], rating_aggregate=data["rating_aggregate"],
+        )
+        for name in ("seed", "split_seed", "test_size"):
+            if data[name] is not None:
+                options[name] = data[name]
+        if data["metadata_filter"]:
+            options["metadata_filter"] = data["metadata_filter"]
+        if data["min_rating_question"]:
+            options["min_rating"] = {"question": data["min_rating_question"], "value": data["min_rating_value"]}
+        return options
+
+
+class ImportForm(forms.Form):
+    """An upload for one dataset; `column:<target>` inputs say which file column feeds each target."""
+
+    file = forms.FileField(help_text="CSV, JSON lines (.jsonl), a JSON array (.json) or Parquet.")
+    format = forms.ChoiceField(choices=[("", "From the file name")] + ImportJob.Format.choices, required=False)
+    on_error = forms.ChoiceField(choices=ImportJob.OnError.choices, initial=ImportJob.OnError.REJECT,
+                                 widget=forms.RadioSelect, label="When some rows are bad")
+    ignore = forms.CharField(required=False, max_length=2000, label="Columns to ignore",
+                             help_text="Comma-separated names of file columns that feed nothing.")
+
+    def __init__(self, *args, targets: list[tuple[str, str]], **kwargs):
+        """`targets`: (target, default column) pairs, e.g. ("prompt", "prompt"), ("metadata.topic", "topic")."""
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        for target, column in targets:
+            self.fields[f"column:{target}"] = forms.CharField(
+                required=False, max_length=200, initial=column, label=target,
+                help_text="The file's column for this; empty if the file has none.",
+            )
+
+    def target_fields(self):
+        return [self[f"column:{target}"] for target, _ in self.targets]
+
+    def mapping(self) -> dict:
+        """{file column: target} for columns named differently from the default, plus {column: None} to ignore."""
+        data = self.cleaned_data
+        mapping = {}
+        for target, default in self.targets:
+            column = data[f"column:{target}"].strip()
+            if column and column != default:
+                mapping[column] = target
+        for column in (c.strip() for c in data["ignore"].split(",")):
+            if column:
+                mapping[column] = None
+        return mapping

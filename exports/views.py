@@ -1,0 +1,150 @@
+"""Portal pages for workspace admins: start exports and imports, watch them, download (DESIGN §5, §6).
+
+Jobs and datasets come through the tenancy-scoped selectors: another workspace's dataset or job is a
+404, a user who administers no workspace gets a 403. The services check the rest (access to every
+dataset, options against the schema) and their errors are shown on the form (STYLE §4). The progress
+bars are refreshed by static/portal/jobs.js from the JSON API (`/api/exports/<id>/`), with the session.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts import tenancy
+from config.errors import DomainError, NotFound
+from labeling import selectors as labeling_selectors
+
+from . import selectors, services
+from .forms import ExportForm, ImportForm
+from .uploads import SizeLimitUploadHandler
+
+EXPORT_JOBS_PER_PAGE = 20
+IMPORT_JOBS_PER_PAGE = 10
+# Bad rows shown per import on the page; the downloadable report has up to MAX_REPORTED_ROWS.
+BAD_ROWS_SHOWN = 20
+# Where a service names the export option at fault (details["field"]), and the form input that holds it.
+OPTION_INPUTS = {"options.min_rating": "min_rating_question", "datasets": "datasets", "format": "format"}
+
+
+def _require_admin(request) -> None:
+    if not selectors.administers_any_workspace(user=request.user):
+        raise PermissionDenied("Only workspace admins export and import data.")
+
+
+def _show_error(form, error: DomainError) -> int:
+    """Put a service error on the input it names (else on the whole form); return its HTTP status."""
+    field = (error.details or {}).get("field") or ""
+    name = OPTION_INPUTS.get(field) or field.removeprefix("options.")
+    form.add_error(name if name in form.fields else None, error.message)
+    return error.http_status
+
+
+def _page(request, queryset, per_page: int):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exports_page(request):
+    """Start an export of one or several administered datasets; the user's export jobs with progress and files."""
+    _require_admin(request)
+    datasets = selectors.administered_datasets(user=request.user)
+    form = ExportForm(request.POST if request.method == "POST" else None, datasets=datasets)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.export_job_create(
+                    actor=request.user, dataset_ids=form.cleaned_data["datasets"], format=form.cleaned_data["format"],
+                    options=form.options(),
+                )
+            except NotFound:
+                raise Http404("Dataset not found.") from None
+            except DomainError as error:
+                status = _show_error(form, error)
+            else:
+                messages.success(request, "Export started. Its file appears below when it is ready.")
+                return redirect("exports:exports")
+    jobs = _page(request, selectors.export_job_list(user=request.user), EXPORT_JOBS_PER_PAGE)
+    return render(request, "portal/exports.html", {"form": form, "jobs": jobs, "has_datasets": bool(datasets)},
+                  status=status)
+
+
+@login_required
+@require_GET
+def imports_page(request):
+    """The administered datasets to import into, and the latest imports with their progress."""
+    _require_admin(request)
+    datasets = selectors.administered_datasets(user=request.user)
+    jobs = _page(request, selectors.import_job_list(user=request.user), IMPORT_JOBS_PER_PAGE)
+    return render(request, "portal/imports.html", {"datasets": datasets, "jobs": jobs, "bad_rows_shown": BAD_ROWS_SHOWN})
+
+
+@csrf_exempt
+@login_required
+@require_http_methods(["GET", "POST"])
+def dataset_import_page(request, dataset_id):
+    """Upload a file of records into one dataset, with its column mapping; that dataset's imports.
+
+    The size limit is installed before anything reads the body, CSRF check included (which is why
+    the check runs inside, in `_dataset_import`): an oversized upload stops at the limit, not on disk.
+    """
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+    try:
+        return _dataset_import(request, dataset_id)
+    except DomainError as error:  # raised by the size limit while the body is parsed
+        return _dataset_import_render(request, _import_dataset(request, dataset_id), None, error=error)
+
+
+@csrf_protect
+def _dataset_import(request, dataset_id):
+    dataset = _import_dataset(request, dataset_id)
+    form = None
+    if request.method == "POST":
+        form = _import_form(dataset, request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                services.import_job_create(
+                    actor=request.user, dataset=dataset, file=upload, filename=upload.name,
+                    format=form.cleaned_data["format"] or None, mapping=form.mapping(),
+                    on_error=form.cleaned_data["on_error"],
+                )
+            except DomainError as error:
+                return _dataset_import_render(request, dataset, form, error=error)
+            messages.success(request, f"Import of {upload.name} started.")
+            return redirect("exports:dataset_import", dataset_id=dataset.pk)
+    return _dataset_import_render(request, dataset, form, status=400 if form is not None else 200)
+
+
+def _import_dataset(request, dataset_id):
+    """The dataset, with its schema: 404 outside the user's workspaces, 403 for its annotators."""
+    try:
+        dataset = labeling_selectors.dataset_get(user=request.user, dataset_id=dataset_id)
+    except NotFound:
+        raise Http404("Dataset not found.") from None
+    if not tenancy.is_workspace_admin(request.user, dataset.workspace_id):
+        raise PermissionDenied("Only admins of this workspace import records.")
+    return labeling_selectors.dataset_with_schema(dataset)
+
+
+def _import_form(dataset, *args) -> ImportForm:
+    targets = [(f.name, f.name) for f in dataset.fields.all()] + [("external_id", "external_id")]
+    targets += [(f"metadata.{p.name}", p.name) for p in dataset.metadata_properties.all()]
+    return ImportForm(*args, targets=targets)
+
+
+def _dataset_import_render(request, dataset, form, *, error: DomainError | None = None, status: int = 200):
+    if error is not None:
+        status = error.http_status
+    jobs = _page(request, selectors.import_job_list(user=request.user, dataset_id=dataset.pk), IMPORT_JOBS_PER_PAGE)
+    return render(request, "portal/imports_dataset.html", {
+        "dataset": dataset, "form": form or _import_form(dataset), "error": error, "jobs": jobs,
+        "bad_rows_shown": BAD_ROWS_SHOWN,
+    }, status=status)
