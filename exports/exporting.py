@@ -12,6 +12,8 @@ the per-record Python work to reconciliation and formatting (DESIGN §8: ≥ 20,
 import hashlib
 import random
 from collections import defaultdict
+from itertools import groupby
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -330,35 +332,31 @@ def example_chunks(records, *, chunk_size: int, options: "ExportOptions", value_
         record_columns.append("metadata")
     names = (options.demonstration_question, *(name for name, _ in value_questions))
     response_columns = [
-        "record_id", "user__username", JsonScalar("values", options.demonstration_question, "string"),
+        "record__ordinal", "user__username", JsonScalar("values", options.demonstration_question, "string"),
         *(_value_column(name, kind) for name, kind in value_questions),
     ]
-    has_input = bool(options.input_field)
+    answer = reconcile.Answer
+    input_at = 4 if options.input_field else None
+    metadata_at = -1 if with_metadata else None
     for rows, page in _keyset_pages(records, record_columns, chunk_size):
         responses = (
             Response.objects.filter(record_id__in=page, status__in=options.response_status)
-            .order_by(Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
+            .order_by("record__ordinal", Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
             .values_list(*response_columns)
         )
-        by_record: dict = {}
-        for record_id, user, *values in responses:
-            answer = reconcile.Answer(user, dict(zip(names, values)))
-            group = by_record.get(record_id)
-            if group is None:
-                by_record[record_id] = [answer]
-            else:
-                group.append(answer)
-        chunk = []
-        for row in rows:
-            record_id = row[1]
-            extra = row[4:]
-            record = (
-                record_id, row[2], row[3] or "",
-                extra[0] if has_input else None,
-                extra[-1] if with_metadata else None,
+        # Grouped by record ordinal (an int: cheaper to hash than a UUID), already in order.
+        answers = {
+            ordinal: [answer(row[1], dict(zip(names, row[2:]))) for row in group]
+            for ordinal, group in groupby(responses, itemgetter(0))
+        }
+        yield [
+            (
+                (row[1], row[2], row[3] or "", row[input_at] if input_at else None,
+                 row[metadata_at] if metadata_at else None),
+                answers.get(row[0], ()),
             )
-            chunk.append((record, by_record.get(record_id, ())))
-        yield chunk
+            for row in rows
+        ]
 
 
 def _iso(value) -> str | None:

@@ -45,7 +45,7 @@ ProgressHook = Callable[[str, int, int], None]
 
 
 def _chunk_size() -> int:
-    return int(getattr(settings, "EXPORT_CHUNK_SIZE", 2_000))
+    return int(getattr(settings, "EXPORT_CHUNK_SIZE", 10_000))
 
 
 def stale_after() -> timedelta:

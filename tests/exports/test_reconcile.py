@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from exports import reconcile
 from exports.reconcile import Alpha, Answer
@@ -125,3 +127,36 @@ def test_alpha_interval_penalises_distance():
     observed = sum(2 * (a - b) ** 2 for a, b in units)
     expected = sum((a - b) ** 2 for a in values for b in values) / (n - 1)
     assert alpha("interval", units) == pytest.approx(1 - observed / expected)
+
+
+def test_answers_already_in_time_order_keep_their_order():
+    untimed = [Answer(user=f"u{i}", values={"demo": t}) for i, t in enumerate(["b", "", "a"])]
+    assert users(reconcile.choose_texts(untimed, "demo", "all", in_time_order=True)) == ["u0", "u2"]
+    assert users(reconcile.choose_texts(untimed, "demo", "latest", in_time_order=True)) == ["u2"]
+
+
+def reference_coincidences(units):
+    """Krippendorff's coincidences computed the textbook way, for every unit size alike."""
+    from collections import Counter, defaultdict
+
+    table = defaultdict(float)
+    for unit in units:
+        values = [v for v in unit if v is not None]
+        if len(values) < 2:
+            continue
+        counts = Counter(values)
+        for c, nc in counts.items():
+            for k, nk in counts.items():
+                pairs = nc * (nc - 1) if c == k else nc * nk
+                if pairs:
+                    table[(c, k)] += pairs / (len(values) - 1)
+    return dict(table)
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(1, 5)), max_size=4), max_size=30))
+def test_alpha_two_labeler_shortcut_matches_the_general_rule(units):
+    acc = Alpha("interval")
+    for unit in units:
+        acc.add_unit(unit)
+    assert dict(acc.coincidences) == reference_coincidences(units)
+    assert list(acc.coincidences) == list(reference_coincidences(units))
