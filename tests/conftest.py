@@ -29,6 +29,19 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache_namespace():
+    """Give each test its own cache keys: a Redis cache outlives tests, and throttle counters must not leak."""
+    import uuid
+
+    from django.core.cache import cache
+
+    previous = cache.key_prefix
+    cache.key_prefix = f"test-{uuid.uuid4().hex}"
+    yield
+    cache.key_prefix = previous
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory(name="acme")
