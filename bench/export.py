@@ -6,13 +6,15 @@ Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_export; crea
 migrated). Builds two datasets, of `--small` (10,000) and `--n` records, each record with
 `--responses` submitted responses (set up with bulk inserts, not timed; reused on the next run),
 then exports each in a fresh worker process (`--worker JOB_ID`) running the export service exactly
-as the Celery task does. Prints one JSON line: records/s and the worker's peak RSS at both sizes.
+as the Celery task does, `--repeat` times (medians reported). Prints one JSON line: records/s, the
+worker's CPU seconds and peak RSS at both sizes, and the load average (other processes share the cores).
 """
 
 import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -73,26 +75,33 @@ def _worker(job_id: str) -> None:
     from exports.models import ExportJob
 
     job = ExportJob.objects.get(pk=job_id)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     services.export_job_run(job=job)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     job.refresh_from_db()
     if job.status != "succeeded":
         sys.exit(f"export failed: {job.error}")
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": elapsed, "peak_rss_mb": round(peak_kib / 1024, 1), "rows": job.row_count}))
+    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_mb": round(peak_kib / 1024, 1), "rows": job.row_count}))
 
 
-def _measure(owner, dataset, export_format: str) -> dict:
+def _measure(owner, dataset, export_format: str, repeat: int) -> dict:
+    """Export `dataset` `repeat` times, each in a fresh worker process; the median of each figure."""
     from exports import services
 
-    job = services.export_job_create(actor=owner, dataset_ids=[dataset.pk], format=export_format, enqueue=False)
-    out = subprocess.run([sys.executable, "-m", "bench.export", "--worker", str(job.pk)], cwd=ROOT, env=os.environ,
-                         check=True, capture_output=True, text=True)
-    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    runs = []
+    for _ in range(repeat):
+        job = services.export_job_create(actor=owner, dataset_ids=[dataset.pk], format=export_format, enqueue=False)
+        out = subprocess.run([sys.executable, "-m", "bench.export", "--worker", str(job.pk)], cwd=ROOT, env=os.environ,
+                             check=True, capture_output=True, text=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    seconds = statistics.median(run["seconds"] for run in runs)
     records = dataset.records.count()
-    return {"records": records, "rows": figures["rows"], "seconds": round(figures["seconds"], 2),
-            "records_per_s": round(records / figures["seconds"]), "peak_rss_mb": figures["peak_rss_mb"]}
+    return {"records": records, "rows": runs[0]["rows"], "seconds": round(seconds, 2),
+            "records_per_s": round(records / seconds),
+            "cpu_seconds": round(statistics.median(run["cpu_seconds"] for run in runs), 2),
+            "peak_rss_mb": statistics.median(run["peak_rss_mb"] for run in runs),
+            "runs_seconds": [round(run["seconds"], 2) for run in runs]}
 
 
 def main() -> None:
@@ -101,6 +110,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--responses", type=int, default=2)
     parser.add_argument("--format", default="sft-messages")
+    parser.add_argument("--repeat", type=int, default=1, help="exports per size; medians are reported")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -110,10 +120,12 @@ def main() -> None:
         return
     owner, small = _dataset(args.small, args.responses)
     _, large = _dataset(args.n, args.responses)
-    at_small = _measure(owner, small, args.format)
-    at_large = _measure(owner, large, args.format)
+    load_before = os.getloadavg()[0]
+    at_small = _measure(owner, small, args.format, args.repeat)
+    at_large = _measure(owner, large, args.format, args.repeat)
     print(json.dumps({
-        "bench": "export", "format": args.format, "responses_per_record": args.responses,
+        "bench": "export", "format": args.format, "responses_per_record": args.responses, "repeat": args.repeat,
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "small": at_small, "large": at_large,
         "records_per_s": at_large["records_per_s"],
         "peak_rss_growth": round(at_large["peak_rss_mb"] / at_small["peak_rss_mb"] - 1, 3),

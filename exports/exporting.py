@@ -279,7 +279,7 @@ def _keyset_pages(records, columns, chunk_size: int):
     """Yield (rows, the records of those rows as a subquery), `chunk_size` records at a time in ordinal order.
 
     Keyset paging on the (dataset, ordinal) index: no OFFSET. The subquery selects the page's records
-    again so their responses come in one semi-join, not a list of 2,000 ids to bind and parse.
+    again so their responses come in one semi-join, not a list of thousands of ids to bind and parse.
     `columns` must start with "ordinal".
     """
     records = records.order_by("ordinal")
