@@ -8,6 +8,11 @@ the API with gunicorn on a free 127.0.0.1 port, and POSTs the records in batches
 /api/datasets/{id}/records/. Payloads are encoded before the clock starts; the clock covers the HTTP
 round trips (parsing, validation, insert, commit). Prints one JSON line; the bench's dataset is
 deleted afterwards. The helpers here are shared with bench.annotation_loop.
+
+Besides wall time the line carries the CPU seconds the gunicorn worker (`app_cpu_s`) and the
+PostgreSQL backends of the bench database (`db_cpu_s`) spent in the timed part, the 1-minute load
+average when it started, and `records_per_cpu_s` = n / (app + db CPU): on a shared, loaded machine
+wall time mostly measures the other tenants, CPU seconds much less so.
 """
 
 import argparse
@@ -103,6 +108,50 @@ def drop_workspace(dataset) -> None:
     User.objects.filter(pk__in=user_ids, username__startswith="bench-").delete()
 
 
+def cpu_seconds(pids) -> float | None:
+    """User + system CPU seconds used so far by these processes (Linux /proc; None elsewhere)."""
+    if not pids:
+        return None
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_backends() -> list[int]:
+    """Process ids of the PostgreSQL backends connected to Django's database (the server is local)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def child_pids(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(child) for child in handle.read().split()]
+    except OSError:
+        return []
+
+
+def cpu_spent(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+def cpu_figures(n: int, app_cpu: float | None, db_cpu: float | None, load: float) -> dict:
+    figures = {"app_cpu_s": app_cpu, "db_cpu_s": db_cpu, "load_1m": round(load, 2)}
+    if app_cpu is not None and db_cpu is not None:
+        figures.update(app_cpu_s=round(app_cpu, 2), db_cpu_s=round(db_cpu, 2),
+                       records_per_cpu_s=round(n / (app_cpu + db_cpu)))
+    return figures
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -173,18 +222,24 @@ def main() -> None:
         with gunicorn(workers=1, threads=1) as port:
             client = Client(port, key)
             client.request("GET", "/api/me")  # warm the worker (imports, connection) before timing
+            workers = [pid for master in child_pids(os.getpid()) for pid in child_pids(master)]
+            backends = database_backends()
+            load = os.getloadavg()[0]
+            app_before, db_before = cpu_seconds(workers), cpu_seconds(backends)
             started = time.perf_counter()
             for payload in payloads:
                 status, body = client.request("POST", f"/api/datasets/{dataset.pk}/records/", payload)
                 if status != 200:
                     raise SystemExit(f"import failed: {status} {body[:300]!r}")
             elapsed = time.perf_counter() - started
+            app_after, db_after = cpu_seconds(workers), cpu_seconds(backends)
         imported = dataset.records.count()
     finally:
         drop_workspace(dataset)
     print(json.dumps({
         "bench": "api_import", "n": args.n, "batch": args.batch, "imported": imported,
         "seconds": round(elapsed, 3), "records_per_s": round(args.n / elapsed),
+        **cpu_figures(args.n, cpu_spent(app_before, app_after), cpu_spent(db_before, db_after), load),
     }))
 
 

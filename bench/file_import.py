@@ -5,8 +5,9 @@
 Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_file_import; created if missing
 and migrated). Writes a file of N prompts with external ids and a metadata column, stores it as an
 upload, and runs the import job service in-process (what the Celery task runs): the clock covers
-validating the whole file, writing the records in batches, and the report. Prints one JSON line;
-the bench's dataset is deleted afterwards.
+validating the whole file, writing the records in batches, and the report. Prints one JSON line,
+with the CPU figures described in bench.api_import (`app_cpu_s` is this process, which runs the
+job); the bench's dataset is deleted afterwards.
 """
 
 import argparse
@@ -18,7 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.api_import import setup_django
+from bench.api_import import cpu_figures, cpu_seconds, cpu_spent, database_backends, setup_django
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_file_import"
 
@@ -70,17 +71,22 @@ def main() -> None:
         path = Path(tmp) / f"prompts.{args.format}"
         _write(path, args.n, args.format)
         size = path.stat().st_size
+        backends = database_backends()
+        load = os.getloadavg()[0]
+        db_before, app_before = cpu_seconds(backends), time.process_time()
         started = time.perf_counter()
         with open(path, "rb") as handle:
             upload = File(handle, name=path.name)
             job = services.import_job_create(actor=owner, dataset=dataset, file=upload, filename=path.name, enqueue=False)
         services.import_job_run(job=job)
         elapsed = time.perf_counter() - started
+        app_cpu, db_cpu = time.process_time() - app_before, cpu_spent(db_before, cpu_seconds(backends))
     job.refresh_from_db()
     if job.status != "succeeded" or job.created_count != args.n:
         raise SystemExit(f"import failed: {job.status} {job.error} ({job.created_count} created)")
     print(json.dumps({"bench": "file_import", "format": args.format, "records": args.n, "file_mb": round(size / 2**20, 1),
-                      "seconds": round(elapsed, 2), "records_per_s": round(args.n / elapsed)}))
+                      "seconds": round(elapsed, 2), "records_per_s": round(args.n / elapsed),
+                      **cpu_figures(args.n, app_cpu, db_cpu, load)}))
     labeling_services.dataset_delete(actor=owner, dataset=dataset)
 
 
