@@ -29,7 +29,8 @@ from labeling.models import Dataset
 from . import storage
 from .errors import AccessLost, FileTooLarge, InvalidImportFile, QueueUnavailable
 from .exporting import (
-    ExamplePipeline, Report, example_chunks, filtered_records, flat_columns, full_record, normalize_options, record_chunks,
+    ExamplePipeline, Report, cyclic_gc_paused, example_chunks, filtered_records, flat_columns, full_record, normalize_options,
+    record_chunks,
 )
 from .formats.registry import FLAT_FORMATS, FORMATS, file_name
 from .importing import records_import_file
@@ -233,7 +234,8 @@ def export_job_run(*, job: ExportJob, progress: ProgressHook | None = None) -> E
     writers = {role: fmt.Writer(str(storage.partial_path(job.pk, role)), columns=columns) for role in roles}
     report = Report()
     try:
-        rows = _export_write(job, datasets, options, fmt, writers, report, progress)
+        with cyclic_gc_paused():
+            rows = _export_write(job, datasets, options, fmt, writers, report, progress)
     finally:
         for writer in writers.values():
             writer.close()

@@ -1,12 +1,15 @@
 """Exports read records in keyset chunks, their answers as plain values unpacked by the database (DESIGN §5, §8)."""
 
+import gc
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from exports.exporting import ExamplePipeline, JsonScalar, Report, example_chunks, filtered_records, normalize_options
+from exports.exporting import (
+    ExamplePipeline, JsonScalar, Report, cyclic_gc_paused, example_chunks, filtered_records, normalize_options,
+)
 from labeling.models import Response
 from tests.factories import RecordFactory, ResponseFactory
 
@@ -83,3 +86,19 @@ def test_files_do_not_depend_on_the_chunk_size(settings, rich_dataset, labelers,
         outputs.append(read_outputs(job, job_file))
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0][1]["records_read"] == outputs[0][1]["datasets"][0]["selected"]
+
+
+def test_cycle_collector_is_paused_while_streaming_and_restored_after():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("writer failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
