@@ -245,12 +245,14 @@ class JsonScalar(Func):
     convert_value = staticmethod(Func._convert_value_noop)
 
     def as_sql(self, compiler, connection, **extra_context):
-        # SQLite's JSON1 functions (the embedded default); JSON_EXTRACT returns text, integer or real.
+        # SQLite's JSON1 functions (the embedded default): a JSON string comes back as text, a number cast to REAL.
         column, params = compiler.compile(self.get_source_expressions()[0])
         path = compile_json_path([self.key])
         types = ("text",) if self.json_type == "string" else ("integer", "real")
         placeholders = ", ".join(["%s"] * len(types))
-        value = f"JSON_EXTRACT({column}, %s)" if self.json_type == "string" else f"CAST(JSON_EXTRACT({column}, %s) AS REAL)"
+        value = f"JSON_EXTRACT({column}, %s)"
+        if self.json_type == "number":
+            value = f"CAST({value} AS REAL)"
         sql = f"(CASE WHEN JSON_TYPE({column}, %s) IN ({placeholders}) THEN {value} END)"
         return sql, (*params, path, *types, *params, path)
 
@@ -490,7 +492,8 @@ class ExamplePipeline:
         split = None
         if options.test_size:
             # Per record, so every example of a record lands on the same side (no leakage).
-            split = "test" if random.Random(f"{options.split_seed}:{record_id}").random() < options.test_size else "train"
+            draw = random.Random(f"{options.split_seed}:{record_id}").random()
+            split = "test" if draw < options.test_size else "train"
             report.splits[split] += len(choice.answers)
         demonstration, system, annotated = options.demonstration_question, options.system_prompt, self.with_answers
         examples = []

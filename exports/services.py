@@ -29,8 +29,8 @@ from labeling.models import Dataset
 from . import storage
 from .errors import AccessLost, FileTooLarge, InvalidImportFile, QueueUnavailable
 from .exporting import (
-    ExamplePipeline, Report, cyclic_gc_paused, example_chunks, filtered_records, flat_columns, full_record, normalize_options,
-    record_chunks,
+    ExamplePipeline, Report, cyclic_gc_paused, example_chunks, filtered_records, flat_columns, full_record,
+    normalize_options, record_chunks,
 )
 from .formats.registry import FLAT_FORMATS, FORMATS, file_name
 from .importing import records_import_file

@@ -21,7 +21,8 @@ def test_json_scalar_reads_only_strings_or_only_numbers(dataset, annotator):
         ResponseFactory(record=RecordFactory(dataset=dataset), user=annotator, values=values)
     rows = list(
         Response.objects.filter(record__dataset=dataset).order_by("record__ordinal").values_list(
-            JsonScalar("values", "k", "string"), JsonScalar("values", "k", "number"), JsonScalar("values", "my-key", "string")
+            JsonScalar("values", "k", "string"), JsonScalar("values", "k", "number"),
+            JsonScalar("values", "my-key", "string"),
         )
     )
     assert [r[0] for r in rows] == ["text ü \"q\"", None, None, None, None, None, None, None, "4", None]
