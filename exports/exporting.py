@@ -338,7 +338,7 @@ def record_chunks(records, *, chunk_size: int):
         ]
 
 
-def example_chunks(records, *, chunk_size: int, options: "ExportOptions", value_questions: list[tuple[str, str]],
+def example_chunks(records, *, chunk_size: int, options: ExportOptions, value_questions: list[tuple[str, str]],
                    with_metadata: bool):
     """Yield lists of (record, answers) for the training formats, `chunk_size` records at a time.
 
