@@ -24,7 +24,9 @@ from labeling.models import Dataset, MetadataProperty
 from .errors import InvalidImportFile
 from .readers import READERS, RowError
 
-BATCH = 5_000
+PROGRESS_EVERY = 5_000  # rows between progress reports while validating
+# Rows per records_upsert call: its most, since each call pays fixed queries (schema, lock, max ordinal).
+BATCH = labeling_services.MAX_RECORDS_PER_CALL
 MAX_REPORTED_ROWS = 1_000
 NESTED_KEYS = {"fields", "metadata", "external_id", "suggestions"}
 
@@ -210,7 +212,7 @@ def records_import_file(
                 seen_external[key] = line
         if problems:
             result.bad(line, problems)
-        if progress and result.rows % BATCH == 0:
+        if progress and result.rows % PROGRESS_EVERY == 0:
             progress("validating", result.rows, 0)
     good_total = result.rows - result.bad_count
     if result.bad_count and on_error == "reject":
