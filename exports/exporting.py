@@ -263,6 +263,31 @@ class JsonScalar(Func):
         return sql, (*params, self.key, self.json_type, *params, self.key)
 
 
+class UtcIsoText(Func):
+    """A timestamp column as the text `datetime.isoformat()` gives in UTC, rendered by the database.
+
+    `2026-01-02T03:04:05.678901+00:00`, without the fraction when it is zero, exactly as Python
+    writes it. records.jsonl then builds no datetime objects: Django decodes each timestamp in
+    Python, most of that export's time. Relies on USE_TZ with UTC storage (config/settings/base.py).
+    """
+
+    output_field = TextField()
+    convert_value = staticmethod(Func._convert_value_noop)
+
+    def __init__(self, column: str):
+        super().__init__(F(column))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # SQLite holds Django's str() of the naive UTC value: '2026-01-02 03:04:05.678901'.
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        return f"(REPLACE({column}, ' ', 'T') || '+00:00')", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        text = f"""TO_CHAR({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+        return f"(REGEXP_REPLACE({text}, '\\.000000$', '') || '+00:00')", params
+
+
 @contextmanager
 def cyclic_gc_paused():
     """Pause Python's cycle collector while an export streams, then restore it.
@@ -290,10 +315,15 @@ def _value_column(name: str, kind: str):
     return KeyTransform(name, "values")
 
 
-RECORD_COLUMNS_FULL = ("ordinal", "id", "external_id", "fields", "metadata", "status", "inserted_at", "updated_at")
-RESPONSE_COLUMNS_FULL = (
-    "record_id", "user__username", "values", "status", "started_at", "submitted_at", "inserted_at", "updated_at",
-)
+# records.jsonl: every column, timestamps as ISO text.
+RECORD_COLUMNS_FULL = {
+    "ordinal": "ordinal", "id": "id", "external_id": "external_id", "fields": "fields", "metadata": "metadata",
+    "status": "status", "inserted_at": UtcIsoText("inserted_at"), "updated_at": UtcIsoText("updated_at"),
+}
+RESPONSE_COLUMNS_FULL = {
+    "record_id": "record_id", "user__username": "user__username", "values": "values", "status": "status",
+    **{name: UtcIsoText(name) for name in ("started_at", "submitted_at", "inserted_at", "updated_at")},
+}
 SUGGESTION_COLUMNS = ("record_id", "question__name", "value", "score", "agent", "type")
 
 
@@ -321,10 +351,10 @@ def _keyset_pages(records, columns, chunk_size: int):
 
 def record_chunks(records, *, chunk_size: int):
     """Yield lists of (record, responses, suggestions) as plain dicts for records.jsonl: every column, every status."""
-    for rows, page in _keyset_pages(records, RECORD_COLUMNS_FULL, chunk_size):
+    for rows, page in _keyset_pages(records, list(RECORD_COLUMNS_FULL.values()), chunk_size):
         by_record: dict = defaultdict(list)
         for values in Response.objects.filter(record_id__in=page).order_by("inserted_at", "id").values_list(
-            *RESPONSE_COLUMNS_FULL
+            *RESPONSE_COLUMNS_FULL.values()
         ):
             by_record[values[0]].append(dict(zip(RESPONSE_COLUMNS_FULL, values)))
         suggestions: dict = defaultdict(list)
@@ -381,10 +411,6 @@ def example_chunks(records, *, chunk_size: int, options: ExportOptions, value_qu
         ]
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def full_record(dataset_label: str, record: dict, responses: list[dict], suggestions: list[dict]) -> dict:
     """A record for records.jsonl: everything we hold about it."""
     return {
@@ -394,16 +420,17 @@ def full_record(dataset_label: str, record: dict, responses: list[dict], suggest
         "status": record["status"],
         "fields": record["fields"],
         "metadata": record["metadata"],
-        "inserted_at": _iso(record["inserted_at"]),
-        "updated_at": _iso(record["updated_at"]),
+        "inserted_at": record["inserted_at"],
+        "updated_at": record["updated_at"],
         "suggestions": [
-            {"question": s["question__name"], "value": s["value"], "score": s["score"], "agent": s["agent"], "type": s["type"]}
+            {"question": s["question__name"], "value": s["value"], "score": s["score"], "agent": s["agent"],
+             "type": s["type"]}
             for s in suggestions
         ],
         "responses": [
             {"user": r["user__username"], "status": r["status"], "values": r["values"],
-             "started_at": _iso(r["started_at"]), "submitted_at": _iso(r["submitted_at"]),
-             "inserted_at": _iso(r["inserted_at"]), "updated_at": _iso(r["updated_at"])}
+             "started_at": r["started_at"], "submitted_at": r["submitted_at"],
+             "inserted_at": r["inserted_at"], "updated_at": r["updated_at"]}
             for r in responses
         ],
     }

@@ -1,6 +1,7 @@
 """Exports read records in keyset chunks, their answers as plain values unpacked by the database (DESIGN §5, §8)."""
 
 import gc
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exports.exporting import (
-    ExamplePipeline, JsonScalar, Report, cyclic_gc_paused, example_chunks, filtered_records, normalize_options,
+    ExamplePipeline, JsonScalar, Report, UtcIsoText, cyclic_gc_paused, example_chunks, filtered_records,
+    normalize_options,
 )
 from labeling.models import Response
 from tests.factories import RecordFactory, ResponseFactory
@@ -34,6 +36,26 @@ def test_json_scalar_reads_only_strings_or_only_numbers(dataset, annotator):
 def test_json_scalar_refuses_other_types():
     with pytest.raises(ValueError):
         JsonScalar("values", "k", "boolean")
+
+
+def test_timestamps_as_text_are_what_isoformat_writes(dataset, annotator):
+    whole_second = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+    cases = [
+        (whole_second, None),
+        (whole_second + timedelta(microseconds=120), whole_second + timedelta(days=400, microseconds=999_999)),
+        (datetime(999, 1, 1, tzinfo=timezone.utc), whole_second + timedelta(hours=20, microseconds=1)),
+    ]
+    for started_at, submitted_at in cases:
+        ResponseFactory(record=RecordFactory(dataset=dataset), user=annotator, started_at=started_at,
+                        submitted_at=submitted_at)
+    responses = Response.objects.filter(record__dataset=dataset).order_by("record__ordinal")
+    texts = list(responses.values_list(UtcIsoText("started_at"), UtcIsoText("submitted_at"), UtcIsoText("inserted_at")))
+    expected = [
+        tuple(value.isoformat() if value else None for value in (r.started_at, r.submitted_at, r.inserted_at))
+        for r in responses
+    ]
+    assert texts == expected
+    assert texts[0][:2] == ("2026-03-04T05:06:07+00:00", None)
 
 
 def test_two_queries_per_chunk_and_answers_in_submission_order(dataset, labelers, add_records, answer):
