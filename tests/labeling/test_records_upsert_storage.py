@@ -97,11 +97,13 @@ def test_copy_path_continues_ordinals_and_keeps_duplicates_out(admin, dataset):
 
 
 @pytest.mark.postgres
-def test_copy_path_database_errors_are_djangos_and_write_nothing(admin, dataset):
-    # PostgreSQL's jsonb refuses NUL characters; the error surfaces as the ORM's would.
+@pytest.mark.parametrize("bad", [
+    {"fields": {"prompt": "nul \x00"}}, {"external_id": "nul \x00", "fields": {"prompt": "a"}},
+])
+def test_copy_path_database_errors_are_djangos_and_write_nothing(admin, dataset, bad):
+    # PostgreSQL text refuses NUL characters; the error surfaces as the ORM's would.
     with pytest.raises(DataError):
-        services.records_upsert(actor=admin, dataset=dataset, items=[{"fields": {"prompt": "ok"}},
-                                                                      {"fields": {"prompt": "nul \x00"}}])
+        services.records_upsert(actor=admin, dataset=dataset, items=[{"fields": {"prompt": "ok"}}, bad])
     assert not Record.objects.filter(dataset=dataset).exists()
 
 
