@@ -158,7 +158,8 @@ class Record(TimestampedModel):
         PENDING = "pending", "Pending"
         COMPLETED = "completed", "Completed"
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="records")
+    # Served by the (dataset, ordinal) unique constraint and the next-record index.
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="records", db_index=False)
     # Creation sequence inside the dataset: a deterministic order for "oldest first" and offset paging.
     ordinal = models.BigIntegerField(editable=False)
     external_id = models.CharField(max_length=200, null=True, blank=True)

@@ -117,8 +117,24 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+NUL_MESSAGE = "Text cannot contain NUL characters (\\u0000)."
+
+
+def contains_nul(value: Any) -> bool:
+    """Whether a JSON-like value holds a NUL character anywhere: PostgreSQL cannot store one."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
 def answer_problem(question_type: str, settings: Mapping, value: Any) -> str | None:
     """Why `value` is not a valid answer to a question of this type and settings, or None."""
+    if contains_nul(value):
+        return NUL_MESSAGE
     allowed = option_values(settings)
     if question_type == TEXT:
         if not isinstance(value, str) or not value.strip():
@@ -272,17 +288,24 @@ def record_checker(
                     problems.append({"field": name, "message": "This field is required."})
             elif type(value) is not str and not isinstance(value, str):
                 problems.append({"field": name, "message": "Field values are strings."})
+            elif "\x00" in value:
+                problems.append({"field": name, "message": NUL_MESSAGE})
         external_id = item.get("external_id")
         if external_id is not None and not (type(external_id) is str and len(external_id) <= 200) and (
             not isinstance(external_id, (str, int)) or isinstance(external_id, bool) or len(str(external_id)) > 200
         ):
             problems.append({"field": "external_id", "message": "external_id is a string of at most 200 characters."})
+        elif type(external_id) is str and "\x00" in external_id:
+            problems.append({"field": "external_id", "message": NUL_MESSAGE})
         metadata = item.get("metadata")
         if metadata is not None:
             if not _is_mapping(metadata):
                 problems.append({"field": "metadata", "message": "'metadata' must be an object."})
             else:
                 for name, value in metadata.items():
+                    if contains_nul(name) or contains_nul(value):
+                        problems.append({"field": f"metadata.{name}", "message": NUL_MESSAGE})
+                        continue
                     prop = prop_by_name.get(name)
                     if prop is None:
                         if not allow_extra_metadata:

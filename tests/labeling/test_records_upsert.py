@@ -103,3 +103,19 @@ def test_annotator_cannot_add_records(annotator, dataset):
 def test_too_many_rows_refused(admin, dataset):
     with pytest.raises(InvalidInput, match="at most 10000"):
         services.records_upsert(actor=admin, dataset=dataset, items=[{}] * 10_001)
+
+
+def test_nul_characters_are_refused_before_the_database_sees_them(admin, annotator, dataset):
+    """PostgreSQL cannot store U+0000 in text or jsonb: a 400-class error, not a database error."""
+    items = [
+        {"fields": {"prompt": "a\x00b"}},
+        {"external_id": "x\x00", "fields": {"prompt": "ok"}},
+        {"fields": {"prompt": "ok"}, "metadata": {"topic": ["fine", "bad\x00"]}},
+    ]
+    with pytest.raises(InvalidRecords) as info:
+        services.records_upsert(actor=admin, dataset=dataset, items=items)
+    assert {(row["index"], row["field"]) for row in info.value.details["rows"]} == {
+        (0, "prompt"), (1, "external_id"), (2, "metadata.topic")
+    }
+    assert {row["message"] for row in info.value.details["rows"]} == {"Text cannot contain NUL characters (\\u0000)."}
+    assert not Record.objects.exists()

@@ -100,3 +100,10 @@ def test_min_submitted_change_rederives_status(admin, annotator, record):
     assert Record.objects.get(pk=record.pk).status == "completed"
     services.dataset_update(actor=admin, dataset=record.dataset, min_submitted=2)
     assert Record.objects.get(pk=record.pk).status == "pending"
+
+
+def test_nul_character_in_an_answer_is_refused(annotator, record):
+    with pytest.raises(InvalidResponse) as info:
+        services.response_write(actor=annotator, record=record, values={"demonstration": "a\x00"}, status="draft")
+    assert info.value.details["questions"] == {"demonstration": "Text cannot contain NUL characters (\\u0000)."}
+    assert not Response.objects.exists()
