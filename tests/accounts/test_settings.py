@@ -31,7 +31,9 @@ def test_starts_with_a_real_key():
 
 
 def test_deploy_check_passes_under_production_settings_with_warnings_as_failures():
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves; a deployment never has it.
+    harness = ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in harness}
     environment.update(DJANGO_SETTINGS_MODULE="config.settings.prod", SECRET_KEY="k" * 20 + "Zq9-" * 10)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
