@@ -49,6 +49,14 @@ def is_workspace_admin(user, workspace_id) -> bool:
     return admin_workspace_ids(user).filter(workspace_id=workspace_id).exists()
 
 
+def role_is_admin(role: str | None) -> bool:
+    """Whether a Membership role value (None: not a member) administers its workspace, for selectors
+    that read the caller's role in the same statement as the object instead of through a subquery."""
+    from .models import Membership
+
+    return role == Membership.Role.ADMIN
+
+
 def require_owner(user) -> None:
     if not is_owner(user):
         raise PermissionDenied("Only an owner can do this.")

@@ -16,8 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts import tenancy
@@ -808,28 +807,11 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
     _require_ready(dataset)
     exclude_ids = list(exclude_ids)
     now = timezone.now()
-    answered = Response.objects.filter(
-        record_id=OuterRef("pk"), user_id=actor.pk, status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]
-    )
-    others_claims = (
-        Claim.objects.filter(record_id=OuterRef("pk"), expires_at__gt=now)
-        .exclude(user_id=actor.pk)
-        .order_by()
-        .values("record_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    lookup = _NextRecordLookup(actor=actor, dataset=dataset, now=now)
     with transaction.atomic():
-        assigned = (
-            Record.objects.filter(dataset=dataset, assignments__user_id=actor.pk)
-            .exclude(pk__in=exclude_ids)
-            .alias(is_answered=Exists(answered))
-            .filter(is_answered=False)
-            .order_by("ordinal")
-        )
         # No lock: an assigned record is the actor's own to take, and SKIP LOCKED would wrongly pass
         # over a record whose row another holder's response write has locked for a moment.
-        record = assigned.first()
+        record = lookup.first("assigned", exclude_ids)
         if record is not None:
             return _claim(record, actor, now)
         if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(actor, dataset, membership):
@@ -838,38 +820,80 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
         # claims drive it rather than a scan of the queue). No lock and no recount, for the reason
         # above: while their claim was live every other claim counted it, so renewing it cannot
         # push the record past `min_submitted`.
-        record = (
-            Record.objects.filter(
-                dataset=dataset, status=Record.Status.PENDING, claims__user_id=actor.pk, claims__expires_at__gt=now
-            )
-            .exclude(pk__in=exclude_ids)
-            .alias(is_answered=Exists(answered))
-            .filter(is_answered=False)
-            .order_by("ordinal")
-            .first()
-        )
+        record = lookup.first("own_claim", exclude_ids)
         if record is not None:
             return _claim(record, actor, now)
-        # Walks the (dataset, status, submitted_count, ordinal) index in order and stops at the first
-        # free row, whatever the size of the queue.
-        candidates = (
-            Record.objects.filter(dataset=dataset, status=Record.Status.PENDING)
-            .exclude(pk__in=exclude_ids)
-            .alias(
-                is_answered=Exists(answered),
-                taken=F("submitted_count") + Coalesce(Subquery(others_claims, output_field=IntegerField()), Value(0)),
-            )
-            .filter(is_answered=False, taken__lt=dataset.min_submitted)
-            .order_by("submitted_count", "ordinal")
-        )
         # READ COMMITTED: the candidate query's snapshot predates claims committed while it waited,
         # and a claim does not touch the record row, so a record locked just after another labeler's
         # claim committed looks free. Recount with a fresh statement once the row is ours.
-        while (record := _lock_first(candidates)) is not None:
+        while (record := lookup.first("candidate", exclude_ids)) is not None:
             if not _taken_by_others(record, actor, dataset.min_submitted, now):
                 return _claim(record, actor, now)
-            candidates = candidates.exclude(pk=record.pk)
+            exclude_ids.append(record.pk)
         return None
+
+
+@dataclass
+class _NextRecordLookup:
+    """`record_claim_next`'s three lookups as hand-written statements.
+
+    They run on every call of the annotation loop (DESIGN §8), where building the equivalent
+    querysets (an Exists, a claims-count subquery, a row lock) cost more CPU than PostgreSQL spent
+    answering them. Each returns the first matching record of the dataset that the actor has not
+    submitted or discarded, outside `exclude_ids`:
+
+    - assigned: assigned to the actor, in creation order;
+    - own_claim: pending, with a live claim of the actor's, in creation order;
+    - candidate: pending, its submitted responses plus other labelers' live claims below
+      `min_submitted`, fewest submitted first, then oldest, locked with SKIP LOCKED where the database
+      has it. It walks the (dataset, status, submitted_count, ordinal) index in order and stops at
+      the first free row, whatever the size of the queue.
+    """
+
+    actor: User
+    dataset: Dataset
+    now: Any
+
+    def first(self, kind: str, exclude_ids: list) -> Record | None:
+        uuid_param = Record._meta.pk.get_db_prep_value
+        actor_id = uuid_param(self.actor.pk, connection)
+        now = connection.ops.adapt_datetimefield_value(self.now)
+        params: list = []
+        if kind == "assigned":
+            join = f"JOIN {_ASSIGNMENT} a ON a.record_id = r.id AND a.user_id = %s"
+            params.append(actor_id)
+        elif kind == "own_claim":
+            join = f"JOIN {_CLAIM} c ON c.record_id = r.id AND c.user_id = %s AND c.expires_at > %s"
+            params += [actor_id, now]
+        else:
+            join = ""
+        where = ["r.dataset_id = %s"]
+        params.append(uuid_param(self.dataset.pk, connection))
+        if kind != "assigned":
+            where.append("r.status = %s")
+            params.append(Record.Status.PENDING)
+        where.append(f"NOT EXISTS (SELECT 1 FROM {_RESPONSE} s WHERE s.record_id = r.id AND s.user_id = %s"
+                     " AND s.status IN (%s, %s))")
+        params += [actor_id, Response.Status.SUBMITTED, Response.Status.DISCARDED]
+        if exclude_ids:
+            where.append(f"r.id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
+            params += [uuid_param(pk, connection) for pk in exclude_ids]
+        order, lock = "r.ordinal", ""
+        if kind == "candidate":
+            where.append(f"r.submitted_count + (SELECT COUNT(*) FROM {_CLAIM} o WHERE o.record_id = r.id"
+                         " AND o.expires_at > %s AND o.user_id <> %s) < %s")
+            params += [now, actor_id, self.dataset.min_submitted]
+            order = "r.submitted_count, r.ordinal"
+            if connection.features.has_select_for_update_skip_locked:
+                lock = " FOR UPDATE OF r SKIP LOCKED"
+        sql = (f"SELECT r.* FROM {_RECORD} r {join} WHERE {' AND '.join(where)} "
+               f"ORDER BY {order} LIMIT 1{lock}")
+        return next(iter(Record.objects.raw(sql, params)), None)
+
+
+_RECORD, _ASSIGNMENT, _CLAIM, _RESPONSE = (
+    model._meta.db_table for model in (Record, Assignment, Claim, Response)
+)
 
 
 def _taken_by_others(record: Record, actor: User, min_submitted: int, now) -> bool:
@@ -879,12 +903,6 @@ def _taken_by_others(record: Record, actor: User, min_submitted: int, now) -> bo
     """
     claims = Claim.objects.filter(record=record, expires_at__gt=now).exclude(user_id=actor.pk).count()
     return record.submitted_count + claims >= min_submitted
-
-
-def _lock_first(queryset) -> Record | None:
-    if connection.features.has_select_for_update_skip_locked:
-        queryset = queryset.select_for_update(skip_locked=True, of=("self",))
-    return queryset.first()
 
 
 def _over_quota(actor: User, dataset: Dataset, membership: Membership | None) -> bool:

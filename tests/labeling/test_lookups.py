@@ -1,0 +1,72 @@
+"""`dataset_get` and `record_get` read one row with a hand-written statement and apply the tenancy
+rules in Python; they must agree with `visible_to` for every role, dataset state and distribution."""
+
+import itertools
+import uuid
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import Membership
+from config.errors import NotFound
+from labeling import selectors
+from labeling.models import Assignment, Dataset, Record
+
+from ..factories import DatasetFactory, MembershipFactory, RecordFactory, UserFactory
+
+CASES = list(itertools.product(
+    ["owner", "admin", "annotator", "inactive annotator", "outsider", "anonymous"],
+    Dataset.Status.values,
+    Dataset.Distribution.values,
+    [False, True],
+))
+
+
+def _user(kind, workspace, other_workspace):
+    if kind == "anonymous":
+        return AnonymousUser()
+    user = UserFactory(is_superuser=kind == "owner", is_active=kind != "inactive annotator")
+    role = Membership.Role.ADMIN if kind == "admin" else Membership.Role.ANNOTATOR
+    MembershipFactory(user=user, workspace=other_workspace if kind == "outsider" else workspace, role=role)
+    return user
+
+
+def _found(get) -> bool:
+    try:
+        get()
+    except NotFound:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("kind, dataset_status, distribution, assigned", CASES)
+def test_lookups_agree_with_visible_to(kind, dataset_status, distribution, assigned, workspace, other_workspace):
+    user = _user(kind, workspace, other_workspace)
+    dataset = DatasetFactory(workspace=workspace, status=dataset_status, distribution=distribution)
+    record = RecordFactory(dataset=dataset)
+    if assigned and user.is_authenticated:
+        Assignment.objects.create(record=record, user=user)
+
+    dataset_visible = Dataset.objects.visible_to(user).filter(pk=dataset.pk).exists()
+    assert _found(lambda: selectors.dataset_get(user=user, dataset_id=dataset.pk)) == dataset_visible
+    record_visible = Record.objects.visible_to(user).filter(pk=record.pk).exists()
+    assert _found(lambda: selectors.record_get(user=user, record_id=record.pk)) == record_visible
+
+
+def test_lookups_load_the_rows_with_their_parents(admin, dataset):
+    record = RecordFactory(dataset=dataset, metadata={"topic": "cats"}, fields={"prompt": "Hi"})
+
+    loaded = selectors.record_get(user=admin, record_id=str(record.pk))
+
+    assert loaded == record
+    assert (loaded.fields, loaded.metadata, loaded.inserted_at) == (record.fields, record.metadata, record.inserted_at)
+    assert loaded.dataset.workspace.name == dataset.workspace.name
+    assert selectors.dataset_get(user=admin, dataset_id=dataset.pk).workspace == dataset.workspace
+
+
+@pytest.mark.parametrize("bad_id", ["nope", uuid.uuid4()])
+def test_missing_or_malformed_ids_are_not_found(admin, bad_id):
+    with pytest.raises(NotFound):
+        selectors.record_get(user=admin, record_id=bad_id)
+    with pytest.raises(NotFound):
+        selectors.dataset_get(user=admin, dataset_id=bad_id)
