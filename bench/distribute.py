@@ -6,8 +6,9 @@ Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_distribute; 
 and migrated). Builds once, and reuses on later runs, a workspace with `--annotators` annotators and
 a dataset of `--records` records, two of which answer each record (submitted responses with
 ratings, spread over 30 days, so the dashboard has medians, a chart and agreement to compute).
-Then, timed: distribute every record to `k` annotators from scratch, the same call again (nothing
-to do), a reassign of one annotator's records, and the dashboard page (its SQL query count and
+Then, timed: distribute every record to `k` annotators from scratch (`--repeat` times; median wall
+time, and median CPU seconds of this process, `app_cpu_s`, and of the database backends, `db_cpu_s`,
+which stay meaningful when other work shares the cores), the same call again (nothing to do), a reassign of one annotator's records, and the dashboard page (its SQL query count and
 the median time of three loads). Prints one JSON line.
 """
 
@@ -75,6 +76,31 @@ def _world(n_records: int, n_annotators: int):
     return admin, annotators, dataset
 
 
+def _distribute_from_scratch(admin, dataset, k: int) -> dict:
+    """Remove the dataset's assignments, then time one distribution of every record to `k` annotators.
+
+    The reset is vacuumed first: a server with autovacuum off (or not yet run) would otherwise
+    keep the dead rows of the previous run, and re-inserting the very same (record, user) pairs
+    then visits every dead version under the unique index, which a fresh dataset never does.
+    """
+    from django.db import connection
+
+    from bench.api_import import cpu_seconds, cpu_spent, database_backends
+    from labeling.assignments import assignments_distribute
+    from labeling.models import Assignment
+
+    Assignment.objects.filter(record__dataset=dataset).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {Assignment._meta.db_table}")
+    backends = database_backends()
+    db_before, app_before = cpu_seconds(backends), time.process_time()
+    started = time.perf_counter()
+    result = assignments_distribute(actor=admin, dataset=dataset, per_record=k)
+    seconds = time.perf_counter() - started
+    return {"result": result, "seconds": seconds, "app_cpu": time.process_time() - app_before,
+            "db_cpu": cpu_spent(db_before, cpu_seconds(backends))}
+
+
 def _dashboard(admin, dataset) -> tuple[int, float]:
     from django.db import connection
     from django.test import Client
@@ -99,22 +125,21 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--annotators", type=int, default=50)
     parser.add_argument("--k", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="distributions from scratch; medians are reported")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    from bench.api_import import setup_django
+    from bench.api_import import cpu_figures, setup_django
 
     setup_django()
     from labeling.assignments import assignments_distribute, assignments_reassign
-    from labeling.models import Assignment
 
     started = time.perf_counter()
     admin, annotators, dataset = _world(args.records, args.annotators)
     setup_s = time.perf_counter() - started
-    Assignment.objects.filter(record__dataset=dataset).delete()
 
-    started = time.perf_counter()
-    result = assignments_distribute(actor=admin, dataset=dataset, per_record=args.k)
-    distribute_s = time.perf_counter() - started
+    load = os.getloadavg()[0]
+    runs = [_distribute_from_scratch(admin, dataset, args.k) for _ in range(args.repeat)]
+    result = runs[-1]["result"]
     loads = result.loads.values()
     if result.created != args.records * args.k or max(loads) - min(loads) > 1:
         raise AssertionError(f"unexpected distribution: {result.created} created, loads {min(loads)}..{max(loads)}")
@@ -130,13 +155,21 @@ def main() -> None:
     reassign_s = time.perf_counter() - started
 
     queries, dashboard_s = _dashboard(admin, dataset)
+    distribute_s = statistics.median(run["seconds"] for run in runs)
+
+    def median(key):
+        values = [run[key] for run in runs]
+        return None if None in values else statistics.median(values)
+
     print(json.dumps({
         "records": args.records,
         "annotators": args.annotators,
         "k": args.k,
         "assignments_created": result.created,
         "distribute_s": round(distribute_s, 3),
+        "distribute_runs_s": [round(run["seconds"], 3) for run in runs],
         "assignments_per_s": round(result.created / distribute_s),
+        **cpu_figures(result.created, median("app_cpu"), median("db_cpu"), load),
         "distribute_again_s": round(again_s, 3),
         "reassign_moved": moved.moved,
         "reassign_s": round(reassign_s, 3),

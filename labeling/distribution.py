@@ -41,7 +41,7 @@ def plan_distribution(
         raise ValueError("per_record cannot exceed the number of annotators")
     demands = []
     for record, holders in records:
-        held = set(holders)
+        held = holders if isinstance(holders, (set, frozenset)) else set(holders)
         if len(held) < per_record:
             demands.append((record, held, per_record - len(held)))
     return _place(demands, loads)
@@ -56,58 +56,75 @@ def plan_reassign(
     already holds a record receives it again. Records that every candidate already holds are
     left out of the plan (the caller reports them).
     """
-    return _place([(record, set(holders), 1) for record, holders in records], loads)
+    return _place([(record, holders, 1) for record, holders in records], loads)
 
 
-def _place(demands: list[tuple[RecordKey, set, int]], loads: Mapping[UserKey, int]) -> list[Pair]:
-    load = dict(loads)
-    rank = {user: index for index, user in enumerate(load)}
-    heap = [(n, rank[user], user) for user, n in load.items()]
+_NOBODY: frozenset = frozenset()
+
+
+def _place(demands: list[tuple[RecordKey, Iterable[UserKey], int]], loads: Mapping[UserKey, int]) -> list[Pair]:
+    """Greedy placement, then repair.
+
+    Annotators become their position in `loads` and records their position in `demands`, so the
+    hot loop hashes small integers instead of UUIDs (whose hash is computed in Python) and keeps
+    lists instead of dictionaries; a record nobody among the candidates holds, the usual case,
+    costs no set at all. Heap entries are (load, position): unique, so the order in which
+    annotators come off the heap depends only on the loads, and ties go to the one listed first.
+    """
+    users = list(loads)
+    position = {user: index for index, user in enumerate(users)}
+    load = [loads[user] for user in users]
+    heap = [(n, index) for index, n in enumerate(load)]
     heapq.heapify(heap)
-    holders: dict[RecordKey, set] = {}
-    added: dict[RecordKey, list] = {}
-    by_user: dict[UserKey, dict[RecordKey, None]] = {user: {} for user in load}
-    for record, held, need in demands:
-        holders[record] = held
-        picked, passed = [], []
-        while heap and len(picked) < need:
-            entry = heapq.heappop(heap)
-            (picked if entry[2] not in held else passed).append(entry)
-        for n, index, user in picked:
-            held.add(user)
-            added.setdefault(record, []).append(user)
-            by_user[user][record] = None
-            load[user] = n + 1
-            heapq.heappush(heap, (n + 1, index, user))
-        for entry in passed:
-            heapq.heappush(heap, entry)
-    _repair(load, rank, holders, added, by_user)
-    return [(record, user) for record, users in added.items() for user in users]
+    pop, push = heapq.heappop, heapq.heappush
+    held: list[frozenset | set] = []
+    added: list[list[int]] = []
+    by_user: list[dict[int, None]] = [{} for _ in users]
+    for slot, (_, holders, need) in enumerate(demands):
+        candidates = {position[user] for user in holders if user in position} if holders else _NOBODY
+        held.append(candidates)
+        if candidates:
+            picked, passed = [], []
+            while heap and len(picked) < need:
+                entry = pop(heap)
+                (passed if entry[1] in candidates else picked).append(entry)
+            for entry in passed:
+                push(heap, entry)
+        else:
+            picked = [pop(heap) for _ in range(min(need, len(heap)))]
+        mine = []
+        for n, index in picked:
+            mine.append(index)
+            by_user[index][slot] = None
+            load[index] = n + 1
+            push(heap, (n + 1, index))
+        added.append(mine)
+    _repair(load, held, added, by_user)
+    return [(demands[slot][0], users[index]) for slot, mine in enumerate(added) for index in mine]
 
 
-def _repair(load: dict, rank: dict, holders: dict, added: dict, by_user: dict) -> None:
+def _repair(load: list[int], held: list, added: list[list[int]], by_user: list[dict]) -> None:
     """Move single new assignments from heavy to light annotators until no move is possible.
 
+    A record's holders among the candidates are `held[slot]` (before this run) plus `added[slot]`.
     Each move lowers the sum of squared loads by at least two, so the loop ends. The greedy pass
     leaves little or nothing to do here, so the cost stays small.
     """
     moved = True
     while moved:
         moved = False
-        floor = min(load.values(), default=0)
-        for heavy in sorted(by_user, key=lambda u: (-load[u], rank[u])):
+        floor = min(load, default=0)
+        for heavy in sorted(range(len(load)), key=lambda u: (-load[u], u)):
             if load[heavy] < floor + 2:
                 break
-            for record in list(by_user[heavy]):
-                light = _lightest_free(load, rank, holders[record], load[heavy] - 2)
+            for slot in list(by_user[heavy]):
+                light = _lightest_free(load, held[slot], added[slot], load[heavy] - 2)
                 if light is None:
                     continue
-                holders[record].discard(heavy)
-                holders[record].add(light)
-                users = added[record]
+                users = added[slot]
                 users[users.index(heavy)] = light
-                del by_user[heavy][record]
-                by_user[light][record] = None
+                del by_user[heavy][slot]
+                by_user[light][slot] = None
                 load[heavy] -= 1
                 load[light] += 1
                 moved = True
@@ -115,9 +132,9 @@ def _repair(load: dict, rank: dict, holders: dict, added: dict, by_user: dict) -
                     break
 
 
-def _lightest_free(load: dict, rank: dict, held: set, at_most: int) -> UserKey | None:
+def _lightest_free(load: list[int], held, added: list[int], at_most: int) -> int | None:
     best = None
-    for user, n in load.items():
-        if n <= at_most and user not in held and (best is None or (n, rank[user]) < (load[best], rank[best])):
+    for user, n in enumerate(load):
+        if n <= at_most and user not in held and user not in added and (best is None or n < load[best]):
             best = user
     return best
