@@ -79,7 +79,6 @@ def _place(demands: list[tuple[RecordKey, Iterable[UserKey], int]], loads: Mappi
     pop, push = heapq.heappop, heapq.heappush
     held: list[frozenset | set] = []
     added: list[list[int]] = []
-    by_user: list[dict[int, None]] = [{} for _ in users]
     for slot, (_, holders, need) in enumerate(demands):
         candidates = {position[user] for user in holders if user in position} if holders else _NOBODY
         held.append(candidates)
@@ -95,21 +94,26 @@ def _place(demands: list[tuple[RecordKey, Iterable[UserKey], int]], loads: Mappi
         mine = []
         for n, index in picked:
             mine.append(index)
-            by_user[index][slot] = None
             load[index] = n + 1
             push(heap, (n + 1, index))
         added.append(mine)
-    _repair(load, held, added, by_user)
+    if load and max(load) - min(load) >= 2:
+        _repair(load, held, added)
     return [(demands[slot][0], users[index]) for slot, mine in enumerate(added) for index in mine]
 
 
-def _repair(load: list[int], held: list, added: list[list[int]], by_user: list[dict]) -> None:
+def _repair(load: list[int], held: list, added: list[list[int]]) -> None:
     """Move single new assignments from heavy to light annotators until no move is possible.
 
     A record's holders among the candidates are `held[slot]` (before this run) plus `added[slot]`.
     Each move lowers the sum of squared loads by at least two, so the loop ends. The greedy pass
-    leaves little or nothing to do here, so the cost stays small.
+    leaves little or nothing to do here, so the cost stays small; with loads already within one
+    of each other it has nothing to move and is not called.
     """
+    by_user: list[dict[int, None]] = [{} for _ in load]  # each annotator's new records, in record order
+    for slot, mine in enumerate(added):
+        for index in mine:
+            by_user[index][slot] = None
     moved = True
     while moved:
         moved = False
