@@ -87,9 +87,14 @@ class SuggestionQuerySet(models.QuerySet):
         return self.filter(record__in=Record.objects.visible_to(user))
 
 
-class ResponseQuerySet(models.QuerySet):
+class _PerUserRowQuerySet(models.QuerySet):
+    """Rows that belong to one user on one record (responses, assignments).
+
+    Admins see every row of the datasets they administer; everyone else only their own rows in
+    datasets they can read.
+    """
+
     def visible_to(self, user):
-        """Every response of administered datasets; otherwise only the user's own."""
         from .models import Dataset
 
         if tenancy.is_owner(user):
@@ -109,23 +114,9 @@ class ResponseQuerySet(models.QuerySet):
         return self.filter(record__dataset__in=Dataset.objects.administered_by(user))
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Assignments of administered datasets, plus the user's own."""
-        from .models import Dataset
+class ResponseQuerySet(_PerUserRowQuerySet):
+    pass
 
-        if tenancy.is_owner(user):
-            return self.all()
-        if not tenancy.is_authenticated(user):
-            return self.none()
-        return self.filter(
-            Q(record__dataset__in=Dataset.objects.administered_by(user))
-            | Q(user_id=user.pk, record__dataset__in=Dataset.objects.visible_to(user))
-        )
 
-    def administered_by(self, user):
-        from .models import Dataset
-
-        if tenancy.is_owner(user):
-            return self.all()
-        return self.filter(record__dataset__in=Dataset.objects.administered_by(user))
+class AssignmentQuerySet(_PerUserRowQuerySet):
+    pass
