@@ -8,8 +8,9 @@ a dataset of `--records` records, two of which answer each record (submitted res
 ratings, spread over 30 days, so the dashboard has medians, a chart and agreement to compute).
 Then, timed: distribute every record to `k` annotators from scratch (`--repeat` times; median wall
 time, and median CPU seconds of this process, `app_cpu_s`, and of the database backends, `db_cpu_s`,
-which stay meaningful when other work shares the cores), the same call again (nothing to do), a reassign of one annotator's records, and the dashboard page (its SQL query count and
-the median time of three loads). Prints one JSON line.
+which stay meaningful when other work shares the cores), the same call again (nothing to do), a
+reassign of one annotator's records, and the dashboard page (its SQL query count and the median
+time of three loads). Prints one JSON line.
 """
 
 import argparse
@@ -101,6 +102,10 @@ def _distribute_from_scratch(admin, dataset, k: int) -> dict:
             "db_cpu": cpu_spent(db_before, cpu_seconds(backends))}
 
 
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)
+
+
 def _dashboard(admin, dataset) -> tuple[int, float]:
     from django.db import connection
     from django.test import Client
@@ -128,7 +133,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="distributions from scratch; medians are reported")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    from bench.api_import import cpu_figures, setup_django
+    from bench.api_import import setup_django
 
     setup_django()
     from labeling.assignments import assignments_distribute, assignments_reassign
@@ -161,6 +166,7 @@ def main() -> None:
         values = [run[key] for run in runs]
         return None if None in values else statistics.median(values)
 
+    app_cpu, db_cpu = median("app_cpu"), median("db_cpu")
     print(json.dumps({
         "records": args.records,
         "annotators": args.annotators,
@@ -169,7 +175,10 @@ def main() -> None:
         "distribute_s": round(distribute_s, 3),
         "distribute_runs_s": [round(run["seconds"], 3) for run in runs],
         "assignments_per_s": round(result.created / distribute_s),
-        **cpu_figures(result.created, median("app_cpu"), median("db_cpu"), load),
+        "app_cpu_s": _rounded(app_cpu),
+        "db_cpu_s": _rounded(db_cpu),
+        "assignments_per_cpu_s": None if None in (app_cpu, db_cpu) else round(result.created / (app_cpu + db_cpu)),
+        "load_1m": round(load, 2),
         "distribute_again_s": round(again_s, 3),
         "reassign_moved": moved.moved,
         "reassign_s": round(reassign_s, 3),
