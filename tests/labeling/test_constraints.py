@@ -73,3 +73,11 @@ def test_enum_and_range_checks(dataset, model_update, make):
     refused(lambda: make(dataset))
     dataset.refresh_from_db()
     assert (dataset.status, dataset.distribution, dataset.min_submitted) == ("ready", "open", 1)
+
+
+def test_deleting_the_assigning_admin_keeps_the_assignment(dataset, annotator, admin):
+    """assigned_by carries no database constraint; Django's SET_NULL still keeps it consistent."""
+    assignment = AssignmentFactory(record=RecordFactory(dataset=dataset), user=annotator, assigned_by=admin)
+    admin.delete()
+    assignment.refresh_from_db()
+    assert assignment.assigned_by_id is None
