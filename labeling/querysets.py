@@ -120,3 +120,27 @@ class ResponseQuerySet(_PerUserRowQuerySet):
 
 class AssignmentQuerySet(_PerUserRowQuerySet):
     pass
+
+
+# --- the same rules for one row already loaded with the caller's role ---------------------------
+# The annotation loop's lookups (labeling.selectors.dataset_get / record_get) read a row, its parents
+# and the caller's membership role in one statement; these apply visible_to's rules to that row.
+# tests/labeling/test_lookups.py checks they agree with visible_to for every role and state.
+
+
+def dataset_row_visible(user, dataset, role: str | None) -> bool:
+    """`Dataset.objects.visible_to` for one loaded dataset: admins read all, members the ready ones."""
+    if tenancy.is_owner(user):
+        return True
+    if role is None:
+        return False
+    return tenancy.role_is_admin(role) or dataset.status == "ready"
+
+
+def record_row_visible(user, record, dataset, role: str | None, assigned: bool) -> bool:
+    """`Record.objects.visible_to` for one loaded record: its dataset readable, and the caller an admin
+    of it, or the dataset open, or the record assigned to them."""
+    if not dataset_row_visible(user, dataset, role):
+        return False
+    return (tenancy.is_owner(user) or tenancy.role_is_admin(role)
+            or dataset.distribution == "open" or assigned)

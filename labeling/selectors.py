@@ -31,6 +31,7 @@ from accounts.models import Membership, User, Workspace
 from config.errors import NotFound
 
 from .models import Assignment, Dataset, Record, Response, Suggestion
+from .querysets import dataset_row_visible, record_row_visible
 
 
 def _uuid(value) -> UUID:
@@ -127,21 +128,12 @@ def _lookup(user: User, pk, *, with_record: bool):
     return record, dataset, row[start], bool(row[start + 1]) if with_record else False
 
 
-def _dataset_readable(user: User, dataset: Dataset, role: str | None) -> bool:
-    """`Dataset.objects.visible_to` for one loaded dataset: admins read all, members the ready ones."""
-    if tenancy.is_owner(user):
-        return True
-    if role is None:
-        return False
-    return tenancy.role_is_admin(role) or dataset.status == Dataset.Status.READY
-
-
 def dataset_get(*, user: User, dataset_id) -> Dataset:
     """One dataset the user may read; missing and not-yours are the same NotFound."""
     dataset_id = _uuid(dataset_id)
     if tenancy.is_authenticated(user):
         found = _lookup(user, dataset_id, with_record=False)
-        if found is not None and _dataset_readable(user, found[1], found[2]):
+        if found is not None and dataset_row_visible(user, found[1], found[2]):
             return found[1]
     raise NotFound("Dataset not found.")
 
@@ -207,7 +199,7 @@ def record_get(*, user: User, dataset: Dataset | None = None, record_id) -> Reco
         record_id = _uuid(record_id)
         if tenancy.is_authenticated(user):
             found = _lookup(user, record_id, with_record=True)
-            if found is not None and _record_readable(user, *found):
+            if found is not None and record_row_visible(user, *found):
                 return found[0]
         raise NotFound("Record not found.")
     records = Record.objects.visible_to(user).select_related("dataset", "dataset__workspace")
@@ -217,15 +209,6 @@ def record_get(*, user: User, dataset: Dataset | None = None, record_id) -> Reco
         return records.get(pk=_uuid(record_id))
     except Record.DoesNotExist:
         raise NotFound("Record not found.") from None
-
-
-def _record_readable(user: User, record: Record, dataset: Dataset, role: str | None, assigned: bool) -> bool:
-    """`Record.objects.visible_to` for one loaded record: its dataset readable, and the caller an admin
-    of it, or the dataset open, or the record assigned to them."""
-    if not _dataset_readable(user, dataset, role):
-        return False
-    return (tenancy.is_owner(user) or tenancy.role_is_admin(role)
-            or dataset.distribution == Dataset.Distribution.OPEN or assigned)
 
 
 def response_list(*, user: User, dataset: Dataset):
