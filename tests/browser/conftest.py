@@ -52,7 +52,9 @@ def sign_in(page):
 
     def sign_in_as(login: str, password: str = PASSWORD):
         page.goto("/accounts/login/")
-        page.keyboard.type(login)  # the login field has autofocus
+        # The login field has autofocus; wait for it before typing, or a loaded machine drops keys.
+        page.wait_for_function("document.activeElement && document.activeElement.name === 'login'")
+        page.keyboard.type(login)
         page.keyboard.press("Tab")
         page.keyboard.type(password)
         page.keyboard.press("Enter")
