@@ -30,7 +30,7 @@ from .forms import ExportForm
 from .views import _import_form, _show_error
 
 APPLY = "apply"
-TEMPLATE = "admin/exports/job_action.html"
+TEMPLATE = "admin/action_form.html"
 
 
 class AdminExportForm(ExportForm):

@@ -31,7 +31,7 @@ from .assignments import assignments_distribute, assignments_reassign, assignmen
 from .models import Assignment, Dataset
 
 APPLY = "apply"
-TEMPLATE = "admin/labeling/assignment_action.html"
+TEMPLATE = "admin/action_form.html"
 
 
 # --- choices -------------------------------------------------------------------------------------

@@ -234,7 +234,7 @@ def test_the_dataset_page_offers_the_actions_as_buttons(admin, dataset, labelers
     assert page.count(f'<form method="post" action="{changelist}">') == 3
     assert page.count(f'name="{ACTION_CHECKBOX_NAME}" value="{dataset.pk}"') == 3
     pressed = run_action(client, Dataset, "distribute_dataset_records", [dataset])
-    assert pressed.templates[0].name == "admin/labeling/assignment_action.html"
+    assert pressed.templates[0].name == "admin/action_form.html"
 
 
 def test_select_all_across_a_filtered_list_is_carried_through_the_form(admin, dataset, labelers, client_for):
