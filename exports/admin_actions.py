@@ -15,22 +15,17 @@ portal's upload page does.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
 from config.errors import DomainError
 from labeling import selectors as labeling_selectors
-from labeling.admin_actions import _one_dataset, _select_across, _selection_refused
+from labeling.admin_actions import APPLY, _one_dataset, _selection_refused, render_action_form
 
 from . import services
 from .forms import ExportForm
 from .views import _import_form, _show_error
-
-APPLY = "apply"
-TEMPLATE = "admin/action_form.html"
 
 
 class AdminExportForm(ExportForm):
@@ -53,22 +48,8 @@ def _started(modeladmin, request, job, what: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url)
 
 
-def _render(modeladmin, request, *, title: str, form, facts: list[str], submit: str, error: DomainError | None = None):
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "opts": modeladmin.model._meta,
-        "form": form,
-        "facts": facts,
-        "submit_label": submit,
-        "action_name": request.POST.get("action", ""),
-        "checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-        "select_across": _select_across(request),
-        "apply_name": APPLY,
-        "back_url": request.get_full_path(),
-    }
-    return TemplateResponse(request, TEMPLATE, context, status=error.http_status if error else 200)
+def _render(modeladmin, request, *, error: DomainError | None = None, **page):
+    return render_action_form(modeladmin, request, status=error.http_status if error else 200, **page)
 
 
 @admin.action(description="Export selected datasets…", permissions=["change"])

@@ -241,7 +241,9 @@ def _apply(modeladmin, request, dataset: Dataset, what: str, service: Callable, 
     return True
 
 
-def _render(modeladmin, request, *, title: str, form: forms.Form, facts: list[str], submit: str):
+def render_action_form(modeladmin, request, *, title: str, form: forms.Form, facts: list[str], submit: str,
+                       status: int = 200):
+    """The intermediate page of an admin action that asks for a form first (shared with exports)."""
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
@@ -256,7 +258,7 @@ def _render(modeladmin, request, *, title: str, form: forms.Form, facts: list[st
         "apply_name": APPLY,
         "back_url": request.get_full_path(),
     }
-    return TemplateResponse(request, TEMPLATE, context)
+    return TemplateResponse(request, TEMPLATE, context, status=status)
 
 
 def _bound(form_class, request, dataset: Dataset, **kwargs):
@@ -300,7 +302,7 @@ def distribute_selected_records(modeladmin, request, queryset):
         if _apply(modeladmin, request, dataset, what, assignments_distribute, "created", **arguments):
             return None
     count = queryset.count()
-    return _render(
+    return render_action_form(
         modeladmin,
         request,
         title="Distribute selected records",
@@ -329,7 +331,7 @@ def _dataset_action(modeladmin, request, queryset, *, form_class, service, what,
     if form.is_bound and form.is_valid():
         if _apply(modeladmin, request, dataset, what, service, changed, **form.service_arguments()):
             return None
-    return _render(modeladmin, request, title=title, form=form, facts=_assignment_facts(dataset), submit=submit)
+    return render_action_form(modeladmin, request, title=title, form=form, facts=_assignment_facts(dataset), submit=submit)
 
 
 @admin.action(description="Distribute records…", permissions=["change"])
