@@ -37,7 +37,7 @@ worker: $(VENV)/.installed
 # Scale-out: gunicorn web processes (set DJANGO_SETTINGS_MODULE=config.settings.prod and SECRET_KEY).
 serve: migrate
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --worker-class gthread --threads 4
+	$(VENV)/bin/gunicorn config.wsgi:application --config python:config.gunicorn --bind $(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) var

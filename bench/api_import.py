@@ -164,7 +164,7 @@ def gunicorn(*, workers: int, threads: int):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+         "--config", "python:config.gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--timeout", "120", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": "600"},
     )
