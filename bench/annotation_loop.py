@@ -14,12 +14,14 @@ Prints one JSON line, including how many records were handed to more than one la
 
 import argparse
 import json
+import os
 import statistics
 import threading
 import time
 from collections import defaultdict
 
-from .api_import import Client, create_dataset, drop_workspace, gunicorn, setup_django
+from .api_import import (Client, child_pids, cpu_seconds, create_dataset, database_backends, drop_workspace,
+                         gunicorn, setup_django)
 
 
 def main() -> None:
@@ -78,11 +80,16 @@ def main() -> None:
             for thread in threads:
                 thread.start()
             start.wait()
+            cpu_before = _cpu_by_role()
             began = time.perf_counter()
             deadline_box[0] = began + args.max_seconds
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - began
+            cpu_after = _cpu_by_role()
+            # Backends opened during the run count from zero.
+            cpu_spent = {role: sum(seconds - cpu_before[role].get(pid, 0.0) for pid, seconds in by_pid.items())
+                         for role, by_pid in cpu_after.items()}
         from django.db.models import Count
 
         from labeling.models import Response
@@ -100,8 +107,19 @@ def main() -> None:
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 2) if latencies else None,
         "duplicates_handed_out": sum(1 for users in handed.values() if len(users) > 1),
         "records_over_min_submitted": over, "errors": len(errors),
+        # CPU per submission (next + submit), in ms: where the two cores went.
+        **{f"{role}_cpu_ms_per_submission": round(seconds * 1000 / submitted, 2) if submitted else None
+           for role, seconds in cpu_spent.items()},
+        "load_1m": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(figures))
+
+
+def _cpu_by_role() -> dict[str, dict[int, float]]:
+    """CPU seconds so far per process: gunicorn workers, PostgreSQL backends, and this load generator."""
+    workers = [pid for master in child_pids(os.getpid()) for pid in child_pids(master)]
+    roles = {"app": workers, "db": database_backends(), "loadgen": [os.getpid()]}
+    return {role: {pid: cpu_seconds([pid]) or 0.0 for pid in pids} for role, pids in roles.items()}
 
 
 if __name__ == "__main__":
