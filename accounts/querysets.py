@@ -61,9 +61,6 @@ class UserQuerySet(models.QuerySet):
 
 
 class ApiKeyQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
-
     def visible_to(self, user):
         """A user's own keys; owners see every key."""
         if tenancy.is_owner(user):

@@ -14,6 +14,28 @@ def _memberships(user):
     return Membership.objects.filter(user_id=user.pk)
 
 
+# The annotation loop reads the caller's membership in the same statement as the dataset or record it
+# asks for (labeling.selectors); the services it then calls check that same membership again. The
+# selector leaves what it read on the user object, which lives for one request, so those checks
+# cost no query. Membership writes forget it on the instance they were given.
+_SEEN = "_memberships_seen"
+_UNKNOWN = object()
+
+
+def remember_membership(user, workspace_id, membership) -> None:
+    """Record the user's Membership in a workspace (None: not a member), as just read from the database."""
+    seen = user.__dict__.setdefault(_SEEN, {})
+    seen[workspace_id] = membership
+
+
+def forget_memberships(user) -> None:
+    user.__dict__.pop(_SEEN, None)
+
+
+def _seen_membership(user, workspace_id):
+    return user.__dict__.get(_SEEN, {}).get(workspace_id, _UNKNOWN)
+
+
 def member_workspace_ids(user) -> QuerySet:
     """Ids of the workspaces the user belongs to, in any role (a subquery)."""
     return _memberships(user).values("workspace_id")
@@ -46,6 +68,9 @@ def is_workspace_admin(user, workspace_id) -> bool:
         return True
     if not is_authenticated(user):
         return False
+    seen = _seen_membership(user, workspace_id)
+    if seen is not _UNKNOWN:
+        return seen is not None and role_is_admin(seen.role)
     return admin_workspace_ids(user).filter(workspace_id=workspace_id).exists()
 
 
@@ -75,7 +100,12 @@ def require_member(user, workspace_id) -> None:
     """Raise NotFound for a workspace the user cannot see (DESIGN §2: not found, not forbidden)."""
     if is_owner(user):
         return
-    if not is_authenticated(user) or not member_workspace_ids(user).filter(workspace_id=workspace_id).exists():
+    if not is_authenticated(user):
+        raise NotFound()
+    seen = _seen_membership(user, workspace_id)
+    if seen is _UNKNOWN:
+        seen = member_workspace_ids(user).filter(workspace_id=workspace_id).exists() or None
+    if seen is None:
         raise NotFound()
 
 
@@ -89,12 +119,12 @@ def require_membership(user, workspace_id):
         raise NotFound()
     from .models import Membership
 
-    try:
-        return _memberships(user).get(workspace_id=workspace_id)
-    except Membership.DoesNotExist:
-        if is_owner(user):
-            return None
-        raise NotFound() from None
+    membership = _seen_membership(user, workspace_id)
+    if membership is _UNKNOWN:
+        membership = _memberships(user).filter(workspace_id=workspace_id).first()
+    if membership is None and not is_owner(user):
+        raise NotFound()
+    return membership
 
 
 def global_role(user) -> str:

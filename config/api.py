@@ -18,6 +18,8 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts import tenancy
+
 from .errors import DomainError, InvalidInput
 
 
@@ -208,6 +210,12 @@ class ApiView(FailedAuthThrottleMixin, APIView):
     renderer_classes = [JSONRenderer]
     schema = ApiAutoSchema()
     pagination_class = Pagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Memberships that lookups remember on the user object are for one request; a client may
+        # reuse one user object across requests (DRF's force_authenticate does).
+        tenancy.forget_memberships(request.user)
 
     def parse_body(self, serializer_class, *, partial: bool = False) -> dict:
         serializer = serializer_class(data=self.request.data, partial=partial)

@@ -29,8 +29,9 @@ from django.utils import timezone
 from accounts import tenancy
 from accounts.models import Membership, User, Workspace
 from config.errors import NotFound
+from config.rows import RowLoader, pk_param, row_loader, split_row
 
-from .models import Assignment, Dataset, Record, Response, Suggestion
+from .models import Assignment, Dataset, Question, Record, Response, Suggestion
 from .querysets import dataset_row_visible, record_row_visible
 
 
@@ -57,75 +58,53 @@ def dataset_list(*, user: User, workspace_id=None):
 
 
 @cache
-def _loader(model, alias: str, vendor: str):
-    """The quoted columns of `model` under `alias`, and a function turning their values into an
-    instance with the converters the ORM would apply (UUIDs and datetimes on SQLite, JSON)."""
-    fields = model._meta.concrete_fields
-    columns = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
-    names = [f.attname for f in fields]
-    converters = []
-    for field in fields:
-        col = field.get_col(alias)
-        converters.append((col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
-
-    def load(values) -> models.Model:
-        converted = []
-        for value, (col, functions) in zip(values, converters, strict=True):
-            for function in functions:
-                value = function(value, col, connection)
-            converted.append(value)
-        return model.from_db(connection.alias, names, converted)
-
-    return columns, len(fields), load
-
-
-def _param(model, value):
-    """A primary key as the database takes it (UUIDs are hex text on SQLite)."""
-    return model._meta.pk.get_db_prep_value(value, connection)
-
-
-@cache
-def _lookup_sql(vendor: str, with_record: bool) -> tuple[str, list]:
-    """SELECT [record,] dataset, workspace, the caller's role there [, whether the record is assigned to them]."""
+def _lookup_sql(vendor: str, with_record: bool) -> tuple[str, list[RowLoader]]:
+    """SELECT [record,] dataset, workspace, the caller's membership there [, whether the record is assigned to them]."""
     qn = connection.ops.quote_name
-    loaders = ([_loader(Record, "r", vendor)] if with_record else []) + [
-        _loader(Dataset, "d", vendor), _loader(Workspace, "w", vendor)
+    loaders = ([row_loader(Record, "r", vendor)] if with_record else []) + [
+        row_loader(Dataset, "d", vendor), row_loader(Workspace, "w", vendor), row_loader(Membership, "m", vendor)
     ]
-    role = (f"(SELECT m.{qn('role')} FROM {qn(Membership._meta.db_table)} m "
-            f"WHERE m.{qn('workspace_id')} = d.{qn('workspace_id')} AND m.{qn('user_id')} = %s)")
     joins = (f"JOIN {qn(Workspace._meta.db_table)} w ON w.{qn('id')} = d.{qn('workspace_id')} "
+             f"LEFT JOIN {qn(Membership._meta.db_table)} m "
+             f"ON m.{qn('workspace_id')} = d.{qn('workspace_id')} AND m.{qn('user_id')} = %s "
              f"WHERE {'r' if with_record else 'd'}.{qn('id')} = %s")
+    columns = ", ".join(loader.columns for loader in loaders)
     if with_record:
         assigned = (f"EXISTS (SELECT 1 FROM {qn(Assignment._meta.db_table)} a "
                     f"WHERE a.{qn('record_id')} = r.{qn('id')} AND a.{qn('user_id')} = %s)")
-        sql = (f"SELECT {', '.join(c for c, _, _ in loaders)}, {role}, {assigned} "
+        sql = (f"SELECT {columns}, {assigned} "
                f"FROM {qn(Record._meta.db_table)} r JOIN {qn(Dataset._meta.db_table)} d ON d.{qn('id')} = r.{qn('dataset_id')} "
                + joins)
     else:
-        sql = f"SELECT {', '.join(c for c, _, _ in loaders)}, {role} FROM {qn(Dataset._meta.db_table)} d " + joins
+        sql = f"SELECT {columns} FROM {qn(Dataset._meta.db_table)} d " + joins
     return sql, loaders
 
 
 def _lookup(user: User, pk, *, with_record: bool):
-    """(record or None, dataset with its workspace, caller's role, assigned) for one id, or None if missing."""
+    """(record or None, dataset with its workspace, caller's role, assigned) for one id, or None if missing.
+
+    The caller's membership is left with `tenancy.remember_membership` for the services the request
+    calls next.
+    """
     sql, loaders = _lookup_sql(connection.vendor, with_record)
-    user_id = _param(User, user.pk)
-    params = [user_id, user_id, _param(Record, pk)] if with_record else [user_id, _param(Dataset, pk)]
+    user_id = pk_param(User, user.pk)
+    params = [user_id, user_id, pk_param(Record, pk)] if with_record else [user_id, pk_param(Dataset, pk)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    objects, start = [], 0
-    for _, width, load in loaders:
-        objects.append(load(row[start:start + width]))
-        start += width
-    *objects, dataset, workspace = objects
-    dataset.workspace = workspace
-    record = objects[0] if objects else None
-    if record is not None:
+    (*record_values, dataset_values, workspace_values, membership_values), rest = split_row(row, loaders)
+    dataset = loaders[-3].load(dataset_values)
+    dataset.workspace = loaders[-2].load(workspace_values)
+    membership = loaders[-1].load_or_none(membership_values)
+    tenancy.remember_membership(user, dataset.workspace_id, membership)
+    record = None
+    if record_values:
+        record = loaders[0].load(record_values[0])
         record.dataset = dataset
-    return record, dataset, row[start], bool(row[start + 1]) if with_record else False
+    role = membership.role if membership is not None else None
+    return record, dataset, role, bool(rest[0]) if with_record else False
 
 
 def dataset_get(*, user: User, dataset_id) -> Dataset:
@@ -160,37 +139,55 @@ def records_readable(*, user: User, dataset: Dataset):
     return Record.objects.for_annotator(user, dataset)
 
 
-def record_list(*, user: User, dataset: Dataset, with_responses: bool = True):
-    """Records with suggestions and the responses the user may see (all for admins, own for others)."""
+def record_list(*, user: User, dataset: Dataset):
+    """Records with suggestions and the responses the user may see (all for admins, own for others),
+    as `visible_suggestions` and `visible_responses`."""
     records = records_readable(user=user, dataset=dataset).order_by("ordinal")
-    prefetches = [Prefetch("suggestions", queryset=Suggestion.objects.select_related("question"))]
-    if with_responses:
-        responses = Response.objects.all()
-        if not tenancy.is_workspace_admin(user, dataset.workspace_id):
-            responses = responses.filter(user_id=user.pk)
-        prefetches.append(Prefetch("responses", queryset=responses.order_by("inserted_at")))
-    return records.prefetch_related(*prefetches)
-
-
-def record_with_details(*, user: User, dataset: Dataset, record: Record) -> Record:
-    """Load the suggestions and the responses `user` may see (all for admins, own otherwise) onto a
-    record of `dataset` the caller was just given (the next record); unlike `record_list` it does
-    not re-read the record through the distribution's scope.
-
-    Three short queries (two for owners): simple ones are cheaper to build than one carrying
-    `Response.objects.visible_to`'s subqueries.
-    """
-    from django.db.models import prefetch_related_objects
-
     responses = Response.objects.order_by("inserted_at")
     if not tenancy.is_workspace_admin(user, dataset.workspace_id):
         responses = responses.filter(user_id=user.pk)
-    prefetch_related_objects(
-        [record],
-        Prefetch("suggestions", queryset=Suggestion.objects.select_related("question")),
-        Prefetch("responses", queryset=responses),
+    return records.prefetch_related(
+        Prefetch("suggestions", queryset=Suggestion.objects.select_related("question").order_by("inserted_at"),
+                 to_attr="visible_suggestions"),
+        Prefetch("responses", queryset=responses, to_attr="visible_responses"),
     )
+
+
+def record_with_details(*, user: User, dataset: Dataset, record: Record) -> Record:
+    """Set `visible_suggestions` and `visible_responses` (all for admins, own otherwise), as
+    `record_list` does, on a record of `dataset` the caller was just given (the next record); unlike
+    `record_list` it does not re-read the record through the distribution's scope.
+
+    Two hand-written statements (`config.rows`): the annotation loop runs this on every call.
+    """
+    own_only = not tenancy.is_workspace_admin(user, dataset.workspace_id)
+    suggestions_sql, responses_sql, (suggestion_row, question_row, response_row) = _details_sql(
+        connection.vendor, own_only
+    )
+    record_id = pk_param(Record, record.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(suggestions_sql, [record_id])
+        record.visible_suggestions = []
+        for row in cursor.fetchall():
+            (suggestion_values, question_values), _ = split_row(row, (suggestion_row, question_row))
+            suggestion = suggestion_row.load(suggestion_values)
+            suggestion.question = question_row.load(question_values)
+            record.visible_suggestions.append(suggestion)
+        cursor.execute(responses_sql, [record_id, pk_param(User, user.pk)] if own_only else [record_id])
+        record.visible_responses = [response_row.load(row) for row in cursor.fetchall()]
     return record
+
+
+@cache
+def _details_sql(vendor: str, own_only: bool):
+    qn = connection.ops.quote_name
+    loaders = row_loader(Suggestion, "s", vendor), row_loader(Question, "q", vendor), row_loader(Response, "p", vendor)
+    suggestions = (f"SELECT {loaders[0].columns}, {loaders[1].columns} FROM {qn(Suggestion._meta.db_table)} s "
+                   f"JOIN {qn(Question._meta.db_table)} q ON q.{qn('id')} = s.{qn('question_id')} "
+                   f"WHERE s.{qn('record_id')} = %s ORDER BY s.{qn('inserted_at')}")
+    responses = (f"SELECT {loaders[2].columns} FROM {qn(Response._meta.db_table)} p WHERE p.{qn('record_id')} = %s"
+                 + (f" AND p.{qn('user_id')} = %s" if own_only else "") + f" ORDER BY p.{qn('inserted_at')}")
+    return suggestions, responses, loaders
 
 
 def record_get(*, user: User, dataset: Dataset | None = None, record_id) -> Record:

@@ -11,17 +11,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, OuterRef, Subquery
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from accounts import tenancy
 from accounts.errors import NameTaken
 from accounts.models import Membership, User, Workspace
+from config import rows
 from config.errors import InvalidInput, NotFound
 from config.names import check_dataset_name
 
@@ -38,6 +39,10 @@ from .models import Assignment, Claim, Dataset, Field, MetadataProperty, Questio
 
 MAX_RECORDS_PER_CALL = 10_000
 BULK_BATCH = 2_000
+# Tables of the annotation loop's hand-written statements.
+_RECORD, _ASSIGNMENT, _CLAIM, _RESPONSE = (
+    model._meta.db_table for model in (Record, Assignment, Claim, Response)
+)
 
 
 # --- datasets and their schema ------------------------------------------------------------------
@@ -687,7 +692,7 @@ def response_write(*, actor: User, record: Record, values: Any, status: str, use
     if status not in Response.Status.values:
         raise InvalidResponse(f"status must be one of: {', '.join(Response.Status.values)}.", details={"field": "status"})
     _require_ready(dataset)
-    questions = list(dataset.questions.all())
+    questions = _questions(dataset)
     problems = validation.response_problems(questions, values, status=status)
     if problems:
         raise InvalidResponse(
@@ -695,49 +700,100 @@ def response_write(*, actor: User, record: Record, values: Any, status: str, use
             details={"questions": {p["question"] or "values": p["message"] for p in problems}},
         )
     now = timezone.now()
-    own = {"record_id": OuterRef("pk"), "user_id": respondent.pk}
+    statements = _ResponseWriteStatements(record_id=record.pk, user_id=respondent.pk)
     with transaction.atomic():
         # Every writer of a record's responses locks the record row first, so once the row is ours
         # its `submitted_count` and the respondent's response stay current until commit. They are
         # read by a second statement on purpose: under READ COMMITTED, subqueries of the locking
         # statement would see the snapshot taken before it waited for the lock.
-        try:
-            count, record_status = (
-                Record.objects.select_for_update().filter(pk=record.pk).values_list("submitted_count", "status").get()
-            )
-        except Record.DoesNotExist:
-            raise NotFound("Record not found.") from None
-        response_id, claimed_at = (
-            Record.objects.filter(pk=record.pk)
-            .annotate(
-                response_id=Subquery(Response.objects.filter(**own).order_by().values("pk")[:1]),
-                claimed_at=Subquery(Claim.objects.filter(**own).order_by().values("claimed_at")[:1]),
-            )
-            .values_list("response_id", "claimed_at")
-            .get()
-        )
-        response = Response.objects.get(pk=response_id) if response_id else None
+        count, record_status = statements.lock_record()
+        response, claim = statements.response_and_claim()
         previous = response.status if response else None
         if status not in _ALLOWED_TRANSITIONS[previous]:
             raise InvalidTransition(
                 "A submitted response stays submitted: edit and submit it again, or discard it."
             )
-        if response is None:
-            response = Response(record=record, user=respondent, started_at=claimed_at or now)
+        response = response or Response(
+            record=record, user=respondent, started_at=claim.claimed_at if claim else now
+        )
         response.values = validation.answered_values(values)
         response.status = status
         if status == Response.Status.SUBMITTED:
             response.submitted_at = now
-        response.save()
+        if previous is None:
+            rows.insert_row(response)
+        else:
+            rows.update_row(response, ["values", "status", "submitted_at"])
         new_count = count + (status == "submitted") - (previous == "submitted")
         new_status = _record_status(new_count, dataset.min_submitted)
         if (new_count, new_status) != (count, record_status):
-            Record.objects.filter(pk=record.pk).update(submitted_count=new_count, status=new_status, updated_at=now)
-        if status != Response.Status.DRAFT and claimed_at is not None:
-            Claim.objects.filter(record_id=record.pk, user_id=respondent.pk).delete()
+            statements.update_record(new_count, new_status, now)
+        if status != Response.Status.DRAFT and claim is not None:
+            statements.delete_claim()
         _dataset_touch(dataset, now)
     record.status, record.submitted_count = new_status, new_count
     return response
+
+
+def _questions(dataset: Dataset) -> list[Question]:
+    """`dataset.questions.all()` as one hand-written statement: every submission validates against them."""
+    loader = rows.row_loader(Question, "q", connection.vendor)
+    sql = (f"SELECT {loader.columns} FROM {Question._meta.db_table} q WHERE q.dataset_id = %s "
+           "ORDER BY q.position, q.inserted_at")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rows.pk_param(Dataset, dataset.pk)])
+        return [loader.load(row) for row in cursor.fetchall()]
+
+
+@dataclass
+class _ResponseWriteStatements:
+    """`response_write`'s statements, hand-written for the annotation loop (DESIGN §8), as
+    `_NextRecordLookup` is: each ORM statement cost more CPU to build than to run."""
+
+    record_id: Any
+    user_id: Any
+
+    def _execute(self, sql: str, params: list):
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        return cursor
+
+    def lock_record(self) -> tuple[int, str]:
+        """Lock the record row (PostgreSQL; SQLite's IMMEDIATE transaction already holds the database)
+        and return its submitted_count and status."""
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with self._execute(f"SELECT submitted_count, status FROM {_RECORD} WHERE id = %s{lock}",
+                           [rows.pk_param(Record, self.record_id)]) as cursor:
+            found = cursor.fetchone()
+        if found is None:
+            raise NotFound("Record not found.")
+        return found
+
+    def response_and_claim(self) -> tuple[Response | None, Claim | None]:
+        """The respondent's response to the record and their claim on it, each None if missing."""
+        sql, loaders = _response_and_claim_sql(connection.vendor)
+        record_id, user_id = rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)
+        with self._execute(sql, [record_id, user_id, record_id, user_id]) as cursor:
+            (response_values, claim_values), _ = rows.split_row(cursor.fetchone(), loaders)
+        return loaders[0].load_or_none(response_values), loaders[1].load_or_none(claim_values)
+
+    def update_record(self, submitted_count: int, status: str, now) -> None:
+        self._execute(f"UPDATE {_RECORD} SET submitted_count = %s, status = %s, updated_at = %s WHERE id = %s",
+                      [submitted_count, status, connection.ops.adapt_datetimefield_value(now),
+                       rows.pk_param(Record, self.record_id)]).close()
+
+    def delete_claim(self) -> None:
+        self._execute(f"DELETE FROM {_CLAIM} WHERE record_id = %s AND user_id = %s",
+                      [rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)]).close()
+
+
+@cache
+def _response_and_claim_sql(vendor: str):
+    loaders = rows.row_loader(Response, "p", vendor), rows.row_loader(Claim, "c", vendor)
+    sql = (f"SELECT {loaders[0].columns}, {loaders[1].columns} FROM (SELECT 1 AS one) AS here "
+           f"LEFT JOIN {_RESPONSE} p ON p.record_id = %s AND p.user_id = %s "
+           f"LEFT JOIN {_CLAIM} c ON c.record_id = %s AND c.user_id = %s")
+    return sql, loaders
 
 
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
@@ -782,16 +838,6 @@ def response_delete(*, actor: User, response: Response) -> None:
         _record_sync_status(locked, record.dataset.min_submitted)
 
 
-def _claim(record: Record, user: User, now) -> Record:
-    """Take or renew `user`'s claim on `record` in one statement (INSERT … ON CONFLICT DO UPDATE)."""
-    expires = now + timedelta(seconds=settings.CLAIM_TTL_SECONDS)
-    Claim.objects.bulk_create(
-        [Claim(record=record, user=user, claimed_at=now, expires_at=expires)],
-        update_conflicts=True, unique_fields=["record", "user"], update_fields=["claimed_at", "expires_at"],
-    )
-    return record
-
-
 def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = ()) -> Record | None:
     """Hand the actor their next record (DESIGN §4) and hold a short claim on it; None when nothing is left.
 
@@ -806,44 +852,43 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
     membership = tenancy.require_membership(actor, dataset.workspace_id)
     _require_ready(dataset)
     exclude_ids = list(exclude_ids)
-    now = timezone.now()
-    lookup = _NextRecordLookup(actor=actor, dataset=dataset, now=now)
+    lookup = _NextRecordLookup(actor=actor, dataset=dataset, now=timezone.now())
     with transaction.atomic():
-        # No lock: an assigned record is the actor's own to take, and SKIP LOCKED would wrongly pass
-        # over a record whose row another holder's response write has locked for a moment.
-        record = lookup.first("assigned", exclude_ids)
-        if record is not None:
-            return _claim(record, actor, now)
+        # No lock and no recount: an assigned record is the actor's own to take, and SKIP LOCKED would
+        # wrongly pass over a record whose row another holder's response write has locked for a
+        # moment; while the actor's own claim was live every other claim counted it, so renewing it
+        # cannot push the record past `min_submitted`.
+        held = lookup.held(exclude_ids, open_distribution=dataset.distribution == Dataset.Distribution.OPEN)
+        if held is not None and held.held_by == "assignment":
+            lookup.claim(held)
+            return held
         if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(actor, dataset, membership):
             return None
-        # The record they hold a live claim on, through the claims table (a join, so the actor's few
-        # claims drive it rather than a scan of the queue). No lock and no recount, for the reason
-        # above: while their claim was live every other claim counted it, so renewing it cannot
-        # push the record past `min_submitted`.
-        record = lookup.first("own_claim", exclude_ids)
-        if record is not None:
-            return _claim(record, actor, now)
-        # READ COMMITTED: the candidate query's snapshot predates claims committed while it waited,
-        # and a claim does not touch the record row, so a record locked just after another labeler's
-        # claim committed looks free. Recount with a fresh statement once the row is ours.
-        while (record := lookup.first("candidate", exclude_ids)) is not None:
-            if not _taken_by_others(record, actor, dataset.min_submitted, now):
-                return _claim(record, actor, now)
+        if held is not None:
+            lookup.claim(held)
+            return held
+        # READ COMMITTED: the candidate query's snapshot predates claims committed while it ran, and a
+        # claim does not touch the record row, so a record locked just after another labeler's claim
+        # committed looks free. The claim is therefore taken by a fresh statement, once the row is
+        # ours, and only if the recount still leaves room.
+        while (record := lookup.candidate(exclude_ids)) is not None:
+            if lookup.claim(record, unless_taken=True):
+                return record
             exclude_ids.append(record.pk)
         return None
 
 
 @dataclass
 class _NextRecordLookup:
-    """`record_claim_next`'s three lookups as hand-written statements.
+    """`record_claim_next`'s statements, hand-written.
 
     They run on every call of the annotation loop (DESIGN §8), where building the equivalent
-    querysets (an Exists, a claims-count subquery, a row lock) cost more CPU than PostgreSQL spent
-    answering them. Each returns the first matching record of the dataset that the actor has not
-    submitted or discarded, outside `exclude_ids`:
+    querysets (an Exists, a claims-count subquery, a row lock, an upsert) cost more CPU than the
+    database spent answering them. Both lookups return a record of the dataset that the actor has
+    not submitted or discarded, outside `exclude_ids`:
 
-    - assigned: assigned to the actor, in creation order;
-    - own_claim: pending, with a live claim of the actor's, in creation order;
+    - held: the first record assigned to the actor, in creation order, else (in open distribution)
+      the first pending record with a live claim of the actor's; `record.held_by` tells which;
     - candidate: pending, its submitted responses plus other labelers' live claims below
       `min_submitted`, fewest submitted first, then oldest, locked with SKIP LOCKED where the database
       has it. It walks the (dataset, status, submitted_count, ordinal) index in order and stops at
@@ -854,55 +899,74 @@ class _NextRecordLookup:
     dataset: Dataset
     now: Any
 
-    def first(self, kind: str, exclude_ids: list) -> Record | None:
-        uuid_param = Record._meta.pk.get_db_prep_value
-        actor_id = uuid_param(self.actor.pk, connection)
+    @cached_property
+    def _params(self) -> dict:
+        prep = Record._meta.pk.get_db_prep_value
         now = connection.ops.adapt_datetimefield_value(self.now)
-        params: list = []
-        if kind == "assigned":
-            join = f"JOIN {_ASSIGNMENT} a ON a.record_id = r.id AND a.user_id = %s"
-            params.append(actor_id)
-        elif kind == "own_claim":
-            join = f"JOIN {_CLAIM} c ON c.record_id = r.id AND c.user_id = %s AND c.expires_at > %s"
-            params += [actor_id, now]
-        else:
-            join = ""
-        where = ["r.dataset_id = %s"]
-        params.append(uuid_param(self.dataset.pk, connection))
-        if kind != "assigned":
-            where.append("r.status = %s")
-            params.append(Record.Status.PENDING)
-        where.append(f"NOT EXISTS (SELECT 1 FROM {_RESPONSE} s WHERE s.record_id = r.id AND s.user_id = %s"
-                     " AND s.status IN (%s, %s))")
-        params += [actor_id, Response.Status.SUBMITTED, Response.Status.DISCARDED]
+        expires = connection.ops.adapt_datetimefield_value(self.now + timedelta(seconds=settings.CLAIM_TTL_SECONDS))
+        return {"actor": prep(self.actor.pk, connection), "dataset": prep(self.dataset.pk, connection),
+                "now": now, "expires": expires}
+
+    def _unanswered(self, exclude_ids: list, params: list) -> str:
+        """WHERE conditions shared by both lookups, appending their parameters to `params`."""
+        p = self._params
+        where = ["r.dataset_id = %s", f"NOT EXISTS (SELECT 1 FROM {_RESPONSE} s WHERE s.record_id = r.id"
+                 " AND s.user_id = %s AND s.status IN (%s, %s))"]
+        params += [p["dataset"], p["actor"], Response.Status.SUBMITTED, Response.Status.DISCARDED]
         if exclude_ids:
+            prep = Record._meta.pk.get_db_prep_value
             where.append(f"r.id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
-            params += [uuid_param(pk, connection) for pk in exclude_ids]
-        order, lock = "r.ordinal", ""
-        if kind == "candidate":
-            where.append(f"r.submitted_count + (SELECT COUNT(*) FROM {_CLAIM} o WHERE o.record_id = r.id"
-                         " AND o.expires_at > %s AND o.user_id <> %s) < %s")
-            params += [now, actor_id, self.dataset.min_submitted]
-            order = "r.submitted_count, r.ordinal"
-            if connection.features.has_select_for_update_skip_locked:
-                lock = " FOR UPDATE OF r SKIP LOCKED"
-        sql = (f"SELECT r.* FROM {_RECORD} r {join} WHERE {' AND '.join(where)} "
-               f"ORDER BY {order} LIMIT 1{lock}")
+            params += [prep(pk, connection) for pk in exclude_ids]
+        return " AND ".join(where)
+
+    def held(self, exclude_ids: list, *, open_distribution: bool) -> Record | None:
+        p = self._params
+        params: list = [p["actor"]]
+        branches = [f"SELECT r.*, 'assignment' AS held_by, 0 AS priority FROM {_RECORD} r "
+                    f"JOIN {_ASSIGNMENT} a ON a.record_id = r.id AND a.user_id = %s "
+                    f"WHERE {self._unanswered(exclude_ids, params)} ORDER BY r.ordinal LIMIT 1"]
+        if open_distribution:
+            params += [p["actor"], p["now"]]
+            where = self._unanswered(exclude_ids, params)
+            params.append(Record.Status.PENDING)
+            branches.append(f"SELECT r.*, 'claim' AS held_by, 1 AS priority FROM {_RECORD} r "
+                            f"JOIN {_CLAIM} c ON c.record_id = r.id AND c.user_id = %s AND c.expires_at > %s "
+                            f"WHERE {where} AND r.status = %s ORDER BY r.ordinal LIMIT 1")
+        sql = " UNION ALL ".join(f"SELECT * FROM ({branch}) AS b{i}" for i, branch in enumerate(branches))
+        return next(iter(Record.objects.raw(f"{sql} ORDER BY priority LIMIT 1", params)), None)
+
+    def candidate(self, exclude_ids: list) -> Record | None:
+        p = self._params
+        params: list = []
+        where = self._unanswered(exclude_ids, params)
+        params += [Record.Status.PENDING, p["now"], p["actor"], self.dataset.min_submitted]
+        lock = " FOR UPDATE OF r SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+        sql = (f"SELECT r.* FROM {_RECORD} r WHERE {where} AND r.status = %s "
+               f"AND r.submitted_count + (SELECT COUNT(*) FROM {_CLAIM} o WHERE o.record_id = r.id"
+               " AND o.expires_at > %s AND o.user_id <> %s) < %s "
+               f"ORDER BY r.submitted_count, r.ordinal LIMIT 1{lock}")
         return next(iter(Record.objects.raw(sql, params)), None)
 
+    def claim(self, record: Record, *, unless_taken: bool = False) -> bool:
+        """Take or renew the actor's claim on `record` in one statement; whether it was taken.
 
-_RECORD, _ASSIGNMENT, _CLAIM, _RESPONSE = (
-    model._meta.db_table for model in (Record, Assignment, Claim, Response)
-)
-
-
-def _taken_by_others(record: Record, actor: User, min_submitted: int, now) -> bool:
-    """Whether submitted responses plus other labelers' live claims already reach `min_submitted`.
-
-    Call with the record row locked, so its `submitted_count` is current.
-    """
-    claims = Claim.objects.filter(record=record, expires_at__gt=now).exclude(user_id=actor.pk).count()
-    return record.submitted_count + claims >= min_submitted
+        With `unless_taken` (call it with the record row locked, so its `submitted_count` is
+        current), only while its submitted responses plus other labelers' live claims stay below
+        `min_submitted`.
+        """
+        p = self._params
+        params = [Record._meta.pk.get_db_prep_value(record.pk, connection), p["actor"], p["now"], p["expires"]]
+        condition = ""
+        if unless_taken:
+            condition = (f" AND (SELECT COUNT(*) FROM {_CLAIM} o WHERE o.record_id = %s AND o.expires_at > %s"
+                         " AND o.user_id <> %s) < %s")
+            params += [params[0], p["now"], p["actor"], self.dataset.min_submitted - record.submitted_count]
+        sql = (f"INSERT INTO {_CLAIM} (record_id, user_id, claimed_at, expires_at) SELECT %s, %s, %s, %s "
+               f"WHERE 1 = 1{condition} ON CONFLICT (record_id, user_id) DO UPDATE "
+               "SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at RETURNING id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() is not None
 
 
 def _over_quota(actor: User, dataset: Dataset, membership: Membership | None) -> bool:

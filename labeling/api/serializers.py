@@ -68,13 +68,14 @@ class ResponseOutputSerializer(serializers.ModelSerializer):
 
 
 class RecordOutputSerializer(serializers.ModelSerializer):
-    """A record with its suggestions and the responses the caller may see (from `record_list`'s prefetches)."""
+    """A record with its suggestions and the responses the caller may see (`selectors.record_list` or
+    `selectors.record_with_details` load them)."""
 
     dataset = serializers.UUIDField(source="dataset_id")
     fields = serializers.DictField(child=serializers.CharField())
     metadata = serializers.DictField()
-    suggestions = SuggestionOutputSerializer(many=True)
-    responses = ResponseOutputSerializer(many=True)
+    suggestions = SuggestionOutputSerializer(many=True, source="visible_suggestions")
+    responses = ResponseOutputSerializer(many=True, source="visible_responses")
 
     class Meta:
         model = models.Record

@@ -1,0 +1,103 @@
+"""Model instances from hand-written SQL.
+
+The annotation loop (DESIGN §8) runs a handful of statements per call; for those, building the
+equivalent querysets cost more CPU than the database spent answering them. The statements are
+written once per process, and their rows become ordinary model instances here, with the same
+converters the ORM applies (UUIDs and datetimes on SQLite, JSON everywhere).
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import connection, models
+
+
+@dataclass(frozen=True)
+class RowLoader:
+    columns: str  # the model's quoted columns under its alias, for a SELECT list
+    width: int
+    load: Callable[[Sequence], models.Model]
+    pk_index: int
+
+    def load_or_none(self, values: Sequence) -> models.Model | None:
+        """An instance, or None for the all-NULL columns of a LEFT JOIN that matched nothing (primary key NULL)."""
+        return None if values[self.pk_index] is None else self.load(values)
+
+
+@cache
+def row_loader(model: type[models.Model], alias: str, vendor: str) -> RowLoader:
+    """Columns and loader of `model` under `alias`; `vendor` keys the cache (converters differ per database).
+
+    Columns come in the order of the model's concrete fields, the order `Model.from_db` expects.
+    """
+    fields = model._meta.concrete_fields
+    names = [f.attname for f in fields]
+    converters = []
+    for field in fields:
+        col = field.get_col(alias)
+        converters.append((col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
+
+    def load(values: Sequence) -> models.Model:
+        converted = []
+        for value, (col, functions) in zip(values, converters, strict=True):
+            for function in functions:
+                value = function(value, col, connection)
+            converted.append(value)
+        return model.from_db(connection.alias, names, converted)
+
+    columns = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+    return RowLoader(columns, len(fields), load, fields.index(model._meta.pk))
+
+
+def split_row(row: Sequence, loaders: Sequence[RowLoader]) -> tuple[list[Sequence], Sequence]:
+    """The slices of `row` for each loader, in order, and the columns after them."""
+    slices, start = [], 0
+    for loader in loaders:
+        slices.append(row[start:start + loader.width])
+        start += loader.width
+    return slices, row[start:]
+
+
+def pk_param(model: type[models.Model], value):
+    """A primary key as the database takes it (UUIDs are hex text on SQLite)."""
+    return model._meta.pk.get_db_prep_value(value, connection)
+
+
+@cache
+def _insert_sql(model: type[models.Model], vendor: str) -> str:
+    qn = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    return (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})")
+
+
+def insert_row(instance: models.Model) -> None:
+    """INSERT one instance whose primary key is set by Python, as `save()` would (auto_now fields
+    filled in), without building an ORM query. No signals are sent."""
+    fields = instance._meta.concrete_fields
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(type(instance), connection.vendor), params)
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+@cache
+def _update_sql(model: type[models.Model], names: tuple[str, ...], vendor: str) -> str:
+    qn = connection.ops.quote_name
+    meta = model._meta
+    sets = ", ".join(f"{qn(meta.get_field(name).column)} = %s" for name in names)
+    return f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"
+
+
+def update_row(instance: models.Model, names: Sequence[str]) -> None:
+    """UPDATE the named fields of one saved instance, plus its auto_now fields, as
+    `save(update_fields=...)` would, without building an ORM query. No signals are sent."""
+    meta = instance._meta
+    auto_now = [f.name for f in meta.concrete_fields if getattr(f, "auto_now", False) and f.name not in names]
+    fields = [meta.get_field(name) for name in (*names, *auto_now)]
+    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
+    params.append(pk_param(type(instance), instance.pk))
+    with connection.cursor() as cursor:
+        cursor.execute(_update_sql(type(instance), tuple(f.name for f in fields), connection.vendor), params)

@@ -1,0 +1,130 @@
+"""The annotation loop's hand-written statements (`config.rows`) must give what the ORM gives, and the
+membership the lookups remember must spare queries without outliving a membership change."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts import tenancy
+from accounts.models import Membership
+from accounts.selectors import user_for_api_key
+from accounts.services import api_key_create
+from config import rows
+from config.errors import NotFound
+from labeling import selectors, services
+from labeling.models import Claim, Response
+
+from ..factories import MembershipFactory, RecordFactory, SuggestionFactory, UserFactory
+
+
+def test_a_lookup_remembers_the_callers_membership_for_the_services(annotator, dataset):
+    found = selectors.dataset_get(user=annotator, dataset_id=dataset.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        tenancy.require_member(annotator, found.workspace_id)
+        membership = tenancy.require_membership(annotator, found.workspace_id)
+        is_admin = tenancy.is_workspace_admin(annotator, found.workspace_id)
+    assert len(queries) == 0
+    assert membership.role == Membership.Role.ANNOTATOR and membership.user_id == annotator.pk
+    assert not is_admin
+
+
+def test_a_remembered_non_member_is_not_found_without_a_query(outsider, dataset):
+    with pytest.raises(NotFound):
+        selectors.dataset_get(user=outsider, dataset_id=dataset.pk)
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(NotFound):
+        tenancy.require_member(outsider, dataset.workspace_id)
+    assert len(queries) == 0
+
+
+def test_membership_writes_forget_what_was_remembered(admin, annotator, workspace, dataset):
+    selectors.dataset_get(user=annotator, dataset_id=dataset.pk)
+    account_services.membership_remove(actor=admin, workspace=workspace, user=annotator)
+    with pytest.raises(NotFound):
+        tenancy.require_member(annotator, workspace.pk)
+
+    account_services.membership_set(actor=admin, workspace=workspace, user=annotator, role=Membership.Role.ADMIN)
+    assert tenancy.is_workspace_admin(annotator, workspace.pk)
+
+
+def test_each_api_request_starts_without_remembered_memberships(admin, dataset, workspace):
+    """A client that reuses one user object (force_authenticate does) must not act on the role a
+    previous request read: dataset creation checks the role without a lookup of its own."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user=admin)
+    assert client.get(f"/api/datasets/{dataset.pk}/").status_code == 200
+    Membership.objects.filter(user=admin, workspace=workspace).update(role=Membership.Role.ANNOTATOR)
+
+    created = client.post("/api/datasets/", {"workspace": str(workspace.pk), "name": "late"}, format="json")
+
+    assert created.status_code == 403
+    assert not workspace.datasets.filter(name="late").exists()
+
+
+@pytest.mark.parametrize("as_admin", [False, True])
+def test_record_with_details_matches_record_list(as_admin, admin, annotator, workspace, dataset):
+    other = UserFactory()
+    MembershipFactory(user=other, workspace=workspace)
+    record = RecordFactory(dataset=dataset)
+    SuggestionFactory(record=record)
+    services.response_write(actor=annotator, record=record, values={"demonstration": "mine"}, status="draft")
+    services.response_write(actor=other, record=record, values={"demonstration": "theirs"}, status="draft")
+    user = admin if as_admin else annotator
+
+    detailed = selectors.record_with_details(user=user, dataset=dataset, record=record)
+    listed = selectors.record_list(user=user, dataset=dataset).get(pk=record.pk)
+
+    def shape(item):
+        return ([(s.pk, s.question.name, s.value, s.score) for s in item.visible_suggestions],
+                [(r.pk, r.user_id, r.values, r.status, r.inserted_at) for r in item.visible_responses])
+
+    assert shape(detailed) == shape(listed)
+    assert len(detailed.visible_responses) == (2 if as_admin else 1)
+
+
+def test_insert_and_update_row_store_what_save_would(annotator, dataset):
+    record = RecordFactory(dataset=dataset)
+    response = Response(record=record, user=annotator, values={"demonstration": "first"}, status="draft")
+    rows.insert_row(response)
+    stored = Response.objects.get(pk=response.pk)
+    assert (stored.values, stored.status, stored.inserted_at) == ({"demonstration": "first"}, "draft", response.inserted_at)
+
+    response.values, response.status = {"demonstration": "second"}, "submitted"
+    rows.update_row(response, ["values", "status"])
+    stored = Response.objects.get(pk=response.pk)
+    assert (stored.values, stored.status) == ({"demonstration": "second"}, "submitted")
+    assert stored.inserted_at == response.inserted_at < stored.updated_at
+
+
+def test_response_write_reads_the_started_time_from_the_claim(annotator, dataset):
+    record = RecordFactory(dataset=dataset)
+    services.record_claim_next(actor=annotator, dataset=dataset)
+    claimed_at = timezone.now() - timedelta(minutes=3)
+    Claim.objects.filter(record=record).update(claimed_at=claimed_at)
+
+    response = services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+
+    assert Response.objects.get(pk=response.pk).started_at == claimed_at
+    assert not Claim.objects.filter(record=record).exists()
+
+
+def test_api_key_lookup_refuses_revoked_keys_and_inactive_users(annotator):
+    key, secret = api_key_create(actor=None, user=annotator, name="k")
+    user, found = user_for_api_key(secret)
+    assert (user, found) == (annotator, key) and found.user == annotator
+
+    annotator.is_active = False
+    annotator.save()
+    assert user_for_api_key(secret) is None
+    annotator.is_active = True
+    annotator.save()
+    key.revoked_at = timezone.now()
+    key.save()
+    assert user_for_api_key(secret) is None
