@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from config.errors import NotFound
+from config import rows
 from config.rows import row_loader, split_row
 
 from .models import ApiKey, User, Workspace
@@ -23,7 +24,7 @@ def user_for_api_key(secret: str) -> tuple[User, ApiKey] | None:
         return None
     digest = api_key_digest(secret)
     sql, loaders = _key_lookup_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(sql, [digest, True])
         row = cursor.fetchone()
     if row is None:

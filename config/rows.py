@@ -1,16 +1,38 @@
-"""Model instances from hand-written SQL.
+"""Model instances from hand-written SQL, run through prepared statements.
 
 The annotation loop (DESIGN §8) runs a handful of statements per call; for those, building the
-equivalent querysets cost more CPU than the database spent answering them. The statements are
-written once per process, and their rows become ordinary model instances here, with the same
-converters the ORM applies (UUIDs and datetimes on SQLite, JSON everywhere).
+equivalent querysets cost more CPU than the database spent answering them, and PostgreSQL spent more
+planning them than running them. The statements are written once per process, prepared once per
+connection, and their rows become ordinary model instances here, with the same converters the ORM
+applies (UUIDs and datetimes on SQLite, JSON everywhere).
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from django.conf import settings
 from django.db import connection, models
+
+
+def cursor():
+    """A cursor for these statements, wrapped like `connection.cursor()` (errors, query logging).
+
+    On PostgreSQL its parameters are bound by the server, and the connection (settings
+    DB_PREPARED_STATEMENTS) prepares each statement on first use, so PostgreSQL plans it once per
+    connection instead of on every call. The ORM's cursors bind on the client and are never prepared.
+    While queries are logged (DEBUG, tests counting queries) it is the ORM's cursor, whose log shows
+    each statement with its values.
+    """
+    if connection.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or connection.queries_logged:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        return connection.make_cursor(ServerBindingCursor(connection.connection))
 
 
 @dataclass(frozen=True)
@@ -77,8 +99,8 @@ def insert_row(instance: models.Model) -> None:
     filled in), without building an ORM query. No signals are sent."""
     fields = instance._meta.concrete_fields
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(type(instance), connection.vendor), params)
+    with cursor() as insert:
+        insert.execute(_insert_sql(type(instance), connection.vendor), params)
     instance._state.adding = False
     instance._state.db = connection.alias
 
@@ -99,5 +121,5 @@ def update_row(instance: models.Model, names: Sequence[str]) -> None:
     fields = [meta.get_field(name) for name in (*names, *auto_now)]
     params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
     params.append(pk_param(type(instance), instance.pk))
-    with connection.cursor() as cursor:
-        cursor.execute(_update_sql(type(instance), tuple(f.name for f in fields), connection.vendor), params)
+    with cursor() as update:
+        update.execute(_update_sql(type(instance), tuple(f.name for f in fields), connection.vendor), params)

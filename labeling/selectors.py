@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts import tenancy
 from accounts.models import Membership, User, Workspace
 from config.errors import NotFound
+from config import rows
 from config.rows import RowLoader, pk_param, row_loader, split_row
 
 from .models import Assignment, Dataset, Question, Record, Response, Suggestion
@@ -89,7 +90,7 @@ def _lookup(user: User, pk, *, with_record: bool):
     sql, loaders = _lookup_sql(connection.vendor, with_record)
     user_id = pk_param(User, user.pk)
     params = [user_id, user_id, pk_param(Record, pk)] if with_record else [user_id, pk_param(Dataset, pk)]
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -165,7 +166,7 @@ def record_with_details(*, user: User, dataset: Dataset, record: Record) -> Reco
         connection.vendor, own_only
     )
     record_id = pk_param(Record, record.pk)
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(suggestions_sql, [record_id])
         record.visible_suggestions = []
         for row in cursor.fetchall():

@@ -740,7 +740,7 @@ def _questions(dataset: Dataset) -> list[Question]:
     loader = rows.row_loader(Question, "q", connection.vendor)
     sql = (f"SELECT {loader.columns} FROM {Question._meta.db_table} q WHERE q.dataset_id = %s "
            "ORDER BY q.position, q.inserted_at")
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(sql, [rows.pk_param(Dataset, dataset.pk)])
         return [loader.load(row) for row in cursor.fetchall()]
 
@@ -754,7 +754,7 @@ class _ResponseWriteStatements:
     user_id: Any
 
     def _execute(self, sql: str, params: list):
-        cursor = connection.cursor()
+        cursor = rows.cursor()
         cursor.execute(sql, params)
         return cursor
 
@@ -922,18 +922,24 @@ class _NextRecordLookup:
     def held(self, exclude_ids: list, *, open_distribution: bool) -> Record | None:
         p = self._params
         params: list = [p["actor"]]
-        branches = [f"SELECT r.*, 'assignment' AS held_by, 0 AS priority FROM {_RECORD} r "
+        columns = rows.row_loader(Record, "r", connection.vendor).columns
+        branches = [f"SELECT {columns}, 'assignment' AS held_by, 0 AS priority FROM {_RECORD} r "
                     f"JOIN {_ASSIGNMENT} a ON a.record_id = r.id AND a.user_id = %s "
                     f"WHERE {self._unanswered(exclude_ids, params)} ORDER BY r.ordinal LIMIT 1"]
         if open_distribution:
             params += [p["actor"], p["now"]]
             where = self._unanswered(exclude_ids, params)
             params.append(Record.Status.PENDING)
-            branches.append(f"SELECT r.*, 'claim' AS held_by, 1 AS priority FROM {_RECORD} r "
+            branches.append(f"SELECT {columns}, 'claim' AS held_by, 1 AS priority FROM {_RECORD} r "
                             f"JOIN {_CLAIM} c ON c.record_id = r.id AND c.user_id = %s AND c.expires_at > %s "
                             f"WHERE {where} AND r.status = %s ORDER BY r.ordinal LIMIT 1")
         sql = " UNION ALL ".join(f"SELECT * FROM ({branch}) AS b{i}" for i, branch in enumerate(branches))
-        return next(iter(Record.objects.raw(f"{sql} ORDER BY priority LIMIT 1", params)), None)
+        row = self._first(f"{sql} ORDER BY priority LIMIT 1", params)
+        if row is None:
+            return None
+        record = rows.row_loader(Record, "r", connection.vendor).load(row[:-2])
+        record.held_by = row[-2]
+        return record
 
     def candidate(self, exclude_ids: list) -> Record | None:
         p = self._params
@@ -941,11 +947,19 @@ class _NextRecordLookup:
         where = self._unanswered(exclude_ids, params)
         params += [Record.Status.PENDING, p["now"], p["actor"], self.dataset.min_submitted]
         lock = " FOR UPDATE OF r SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-        sql = (f"SELECT r.* FROM {_RECORD} r WHERE {where} AND r.status = %s "
+        sql = (f"SELECT {rows.row_loader(Record, 'r', connection.vendor).columns} FROM {_RECORD} r "
+               f"WHERE {where} AND r.status = %s "
                f"AND r.submitted_count + (SELECT COUNT(*) FROM {_CLAIM} o WHERE o.record_id = r.id"
                " AND o.expires_at > %s AND o.user_id <> %s) < %s "
                f"ORDER BY r.submitted_count, r.ordinal LIMIT 1{lock}")
-        return next(iter(Record.objects.raw(sql, params)), None)
+        row = self._first(sql, params)
+        return None if row is None else rows.row_loader(Record, "r", connection.vendor).load(row)
+
+    @staticmethod
+    def _first(sql: str, params: list):
+        with rows.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
 
     def claim(self, record: Record, *, unless_taken: bool = False) -> bool:
         """Take or renew the actor's claim on `record` in one statement; whether it was taken.
@@ -964,7 +978,7 @@ class _NextRecordLookup:
         sql = (f"INSERT INTO {_CLAIM} (record_id, user_id, claimed_at, expires_at) SELECT %s, %s, %s, %s "
                f"WHERE 1 = 1{condition} ON CONFLICT (record_id, user_id) DO UPDATE "
                "SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at RETURNING id")
-        with connection.cursor() as cursor:
+        with rows.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone() is not None
 

@@ -47,42 +47,45 @@ class DatasetOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class SuggestionOutputSerializer(serializers.ModelSerializer):
+# The record, suggestion and response shapes are declared field by field rather than derived from the
+# models: they are rendered on every call of the annotation loop, where ModelSerializer's model
+# introspection cost more than the rest of the rendering.
+
+
+class SuggestionOutputSerializer(serializers.Serializer):
     question = serializers.CharField(source="question.name")
     value = serializers.JSONField()
     score = serializers.JSONField(allow_null=True)
-
-    class Meta:
-        model = models.Suggestion
-        fields = ["question", "value", "score", "agent", "type"]
+    agent = serializers.CharField(allow_null=True)
+    type = serializers.ChoiceField(choices=models.Suggestion.Type.choices, allow_null=True)
 
 
-class ResponseOutputSerializer(serializers.ModelSerializer):
+class ResponseOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
     record = serializers.UUIDField(source="record_id")
     user = serializers.UUIDField(source="user_id")
     values = serializers.DictField()
+    status = serializers.ChoiceField(choices=models.Response.Status.choices)
+    started_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    inserted_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
-    class Meta:
-        model = models.Response
-        fields = ["id", "record", "user", "values", "status", "started_at", "submitted_at", "inserted_at", "updated_at"]
 
-
-class RecordOutputSerializer(serializers.ModelSerializer):
+class RecordOutputSerializer(serializers.Serializer):
     """A record with its suggestions and the responses the caller may see (`selectors.record_list` or
     `selectors.record_with_details` load them)."""
 
+    id = serializers.UUIDField()
     dataset = serializers.UUIDField(source="dataset_id")
+    external_id = serializers.CharField(allow_null=True)
     fields = serializers.DictField(child=serializers.CharField())
     metadata = serializers.DictField()
+    status = serializers.ChoiceField(choices=models.Record.Status.choices)
+    inserted_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
     suggestions = SuggestionOutputSerializer(many=True, source="visible_suggestions")
     responses = ResponseOutputSerializer(many=True, source="visible_responses")
-
-    class Meta:
-        model = models.Record
-        fields = [
-            "id", "dataset", "external_id", "fields", "metadata", "status", "inserted_at", "updated_at",
-            "suggestions", "responses",
-        ]
 
 
 class BulkResultOutputSerializer(serializers.Serializer):

@@ -128,3 +128,19 @@ def test_api_key_lookup_refuses_revoked_keys_and_inactive_users(annotator):
     key.revoked_at = timezone.now()
     key.save()
     assert user_for_api_key(secret) is None
+
+
+@pytest.mark.postgres
+def test_the_loops_statements_are_prepared_once_per_connection(annotator, dataset):
+    for _ in range(3):
+        RecordFactory(dataset=dataset)
+    for _ in range(3):
+        record = services.record_claim_next(actor=annotator, dataset=dataset)
+        services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert sum("SKIP LOCKED" in statement for statement in prepared) == 1, prepared
+    assert sum("FOR UPDATE" in statement and "SKIP" not in statement for statement in prepared) == 1
+    assert not any("SAVEPOINT" in statement for statement in prepared), "the ORM's statements stay unprepared"
