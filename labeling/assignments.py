@@ -10,6 +10,8 @@ same call twice changes nothing the second time.
 must administer the dataset's workspace.
 """
 
+import os
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +34,8 @@ INSERT_BATCH = 5_000
 UNNEST_BATCH = 50_000
 ID_CHUNK = 5_000
 MAX_SELECTED_IDS = 100_000
+# Byte 8 of a UUID starts with its variant, binary 10 for RFC 9562 ones.
+_RFC_VARIANT = bytes(0x80 | byte & 0x3F for byte in range(256))
 
 
 @dataclass
@@ -374,18 +378,29 @@ def _insert_unnest(pairs: list[tuple], assigned_by_id) -> None:
     as positions in a short array of their ids, found by identity since the planner returns the
     key objects it was given. The server sorts each chunk, far cheaper than the random index
     insertions it saves.
+
+    Ids are version 7 UUIDs (`models.uuid7`) that rise in insertion order, so the primary key
+    index is only appended to. Their 48 millisecond bits and the 12 after the version hold one
+    counter, this run's start in milliseconds times 4096 plus the row's number (RFC 9562 §6.2
+    lets a counter run the timestamp ahead: 73 ms per 300,000 rows). The 62 bits after the
+    variant come from os.urandom, sent as one bytea per chunk: PostgreSQL's gen_random_uuid() took
+    ~0.4 s of server CPU per 300,000 calls.
     """
     quote = connection.ops.quote_name
     meta = Assignment._meta
     columns = ", ".join(quote(meta.get_field(name).column)
                         for name in ("id", "inserted_at", "updated_at", "record", "user", "assigned_by"))
     sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-           "SELECT gen_random_uuid(), now(), now(), t.r, u.id, %s "
-           "FROM unnest(%s::uuid[], %s::int[]) AS t(r, p) "
-           "JOIN unnest(%s::uuid[]) WITH ORDINALITY AS u(id, p) USING (p) "
-           "ORDER BY t.r, u.id")
+           "SELECT encode(int8send((s.n >> 12 << 16) | (7 << 12) | (s.n & 4095))"
+           " || substring(%s::bytea FROM s.k::int * 8 - 7 FOR 8), 'hex')::uuid, now(), now(), s.r, s.u, %s "
+           "FROM (SELECT t.r, u.id AS u, row_number() OVER w AS k, %s::int8 + row_number() OVER w AS n"
+           " FROM unnest(%s::uuid[], %s::int[]) AS t(r, p)"
+           " JOIN unnest(%s::uuid[]) WITH ORDINALITY AS u(id, p) USING (p)"
+           " WINDOW w AS (ORDER BY t.r, u.id)) AS s "
+           "ORDER BY s.r, s.u")
     users = list({id(user): user for _, user in pairs}.values())
     position = {id(user): str(index) for index, user in enumerate(users, start=1)}
+    counter = (time.time_ns() // 1_000_000) << 12
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), UNNEST_BATCH):
             records, positions, last, text = [], [], None, ""
@@ -394,7 +409,10 @@ def _insert_unnest(pairs: list[tuple], assigned_by_id) -> None:
                     last, text = record, str(record)
                 records.append(text)
                 positions.append(position[id(user)])
-            cursor.execute(sql, [assigned_by_id, "{" + ",".join(records) + "}", "{" + ",".join(positions) + "}", users])
+            random_bits = bytearray(os.urandom(8 * len(records)))
+            random_bits[::8] = random_bits[::8].translate(_RFC_VARIANT)
+            cursor.execute(sql, [bytes(random_bits), assigned_by_id, counter + start, "{" + ",".join(records) + "}",
+                                 "{" + ",".join(positions) + "}", users])
 
 
 def _count_by_user(pairs: list[tuple], names: Mapping) -> dict[str, int]:

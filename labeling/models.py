@@ -1,3 +1,5 @@
+import os
+import time
 import uuid
 
 from django.conf import settings
@@ -249,7 +251,18 @@ class Response(TimestampedModel):
         return f"{self.user_id} on {self.record_id} ({self.status})"
 
 
+def uuid7() -> uuid.UUID:
+    """A version 7 UUID (RFC 9562): Unix time in milliseconds, the version, then 74 random bits."""
+    random_bits = int.from_bytes(os.urandom(10))
+    rand_a, rand_b = random_bits >> 68, random_bits & ((1 << 62) - 1)
+    return uuid.UUID(int=(time.time_ns() // 1_000_000) << 80 | 7 << 76 | rand_a << 64 | 2 << 62 | rand_b)
+
+
 class Assignment(TimestampedModel):
+    # Time-ordered ids: one distribution writes 300,000 rows, and ids that grow with time are
+    # appended to the primary key index where random ones land on random pages of it
+    # (`labeling.assignments` makes the same layout on the server for its bulk insert).
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     # Served by the unique (record, user) constraint and the (user, record) index.
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="assignments", db_index=False)
     user = models.ForeignKey(
