@@ -377,7 +377,8 @@ def _insert_unnest(pairs: list[tuple], assigned_by_id) -> None:
     another (the planner groups them), so each record id is turned into text once. Users travel
     as positions in a short array of their ids, found by identity since the planner returns the
     key objects it was given. The server sorts each chunk, far cheaper than the random index
-    insertions it saves.
+    insertions it saves. Chunks go through a pipeline, so the next one is built while the server
+    inserts the last; an error surfaces at the latest when the pipeline ends.
 
     Ids are version 7 UUIDs (`models.uuid7`) that rise in insertion order, so the primary key
     index is only appended to. Their 48 millisecond bits and the 12 after the version hold one
@@ -401,7 +402,7 @@ def _insert_unnest(pairs: list[tuple], assigned_by_id) -> None:
     users = list({id(user): user for _, user in pairs}.values())
     position = {id(user): str(index) for index, user in enumerate(users, start=1)}
     counter = (time.time_ns() // 1_000_000) << 12
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors, connection.connection.pipeline():
         for start in range(0, len(pairs), UNNEST_BATCH):
             records, positions, last, text = [], [], None, ""
             for record, user in pairs[start : start + UNNEST_BATCH]:
