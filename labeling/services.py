@@ -761,7 +761,7 @@ class _ResponseWriteStatements:
     def lock_record(self) -> tuple[int, str]:
         """Lock the record row (PostgreSQL; SQLite's IMMEDIATE transaction already holds the database)
         and return its submitted_count and status."""
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        lock = _record_row_lock()
         with self._execute(f"SELECT submitted_count, status FROM {_RECORD} WHERE id = %s{lock}",
                            [rows.pk_param(Record, self.record_id)]) as cursor:
             found = cursor.fetchone()
@@ -785,6 +785,19 @@ class _ResponseWriteStatements:
     def delete_claim(self) -> None:
         self._execute(f"DELETE FROM {_CLAIM} WHERE record_id = %s AND user_id = %s",
                       [rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)]).close()
+
+
+def _record_row_lock() -> str:
+    """The row lock the loop takes on a record: FOR NO KEY UPDATE where the database has it.
+
+    It serializes the record's response writers and candidate takers just as FOR UPDATE would, but
+    does not conflict with the KEY SHARE locks that foreign-key checks hold on the record while other
+    transactions insert rows pointing at it (a distribution's assignments, claims), so a submission
+    or a next-record call never waits for those transactions to commit.
+    """
+    if connection.features.has_select_for_no_key_update:
+        return " FOR NO KEY UPDATE"
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
 
 @cache
@@ -946,7 +959,7 @@ class _NextRecordLookup:
         params: list = []
         where = self._unanswered(exclude_ids, params)
         params += [Record.Status.PENDING, p["now"], p["actor"], self.dataset.min_submitted]
-        lock = " FOR UPDATE OF r SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+        lock = f"{_record_row_lock()} OF r SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
         sql = (f"SELECT {rows.row_loader(Record, 'r', connection.vendor).columns} FROM {_RECORD} r "
                f"WHERE {where} AND r.status = %s "
                f"AND r.submitted_count + (SELECT COUNT(*) FROM {_CLAIM} o WHERE o.record_id = r.id"

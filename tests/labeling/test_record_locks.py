@@ -1,0 +1,75 @@
+"""On PostgreSQL the annotation loop locks a record FOR NO KEY UPDATE: a transaction that only points
+rows at the record must not hold up a labeler taking or answering it. A distribution's foreign-key
+checks run at commit (Django's constraints are deferred) and hold KEY SHARE on every record they
+check until the commit ends, seconds for 300,000 assignments."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from labeling import services
+from labeling.models import Assignment, Response
+
+from ..factories import RecordFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def assignment_held_open(admin):
+    """Insert an assignment of the record in another transaction and keep it open until the test ends."""
+    threads, release = [], threading.Event()
+
+    def hold(record):
+        inserted = threading.Event()
+
+        def run():
+            try:
+                user = UserFactory()
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check now, as a commit would
+                    Assignment.objects.create(record=record, user=user, assigned_by=admin)
+                    inserted.set()
+                    release.wait(timeout=30)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        threads.append(thread)
+        assert inserted.wait(timeout=20)
+
+    yield hold
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+
+
+def no_lock_waits():
+    """Fail at once, instead of waiting, if a statement has to wait for a row lock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '2s'")
+
+
+def test_a_labeler_takes_and_answers_a_record_another_transaction_points_at(annotator, dataset, assignment_held_open):
+    record = RecordFactory(dataset=dataset)
+    assignment_held_open(record)
+    no_lock_waits()
+
+    assert services.record_claim_next(actor=annotator, dataset=dataset) == record
+    services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+
+    assert Response.objects.get(record=record, user=annotator).status == Response.Status.SUBMITTED
+
+
+def test_a_submission_does_not_wait_for_such_a_transaction(annotator, dataset, assignment_held_open):
+    record = RecordFactory(dataset=dataset)
+    assert services.record_claim_next(actor=annotator, dataset=dataset) == record
+    assignment_held_open(record)
+    no_lock_waits()
+
+    services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+
+    assert Response.objects.get(record=record, user=annotator).status == Response.Status.SUBMITTED
