@@ -9,11 +9,9 @@ keys they use, unpacked by the database (`JsonScalar`); responses arrive sorted 
 the per-record Python work to reconciliation and formatting (DESIGN §8: ≥ 20,000 records/s).
 """
 
-import gc
 import hashlib
 import random
 from collections import defaultdict
-from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
 from dataclasses import dataclass, field
@@ -286,24 +284,6 @@ class UtcIsoText(Func):
         column, params = compiler.compile(self.get_source_expressions()[0])
         text = f"""TO_CHAR({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
         return f"(REGEXP_REPLACE({text}, '\\.000000$', '') || '+00:00')", params
-
-
-@contextmanager
-def cyclic_gc_paused():
-    """Pause Python's cycle collector while an export streams, then restore it.
-
-    An export allocates millions of short-lived tuples, dicts and strings that form no reference
-    cycles; the collector would still walk them over and over (a quarter of the worker's CPU at
-    100,000 records, bench.export). Reference counting frees each chunk as usual, so memory stays
-    flat; the few cycles made meanwhile are collected once the collector is back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _value_column(name: str, kind: str):

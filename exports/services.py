@@ -23,13 +23,14 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts import tenancy
 from accounts.models import User
 from config.errors import DomainError, InvalidInput, NotFound
+from config.collector import cyclic_gc_paused
 from labeling.errors import DatasetNotReady
 from labeling.models import Dataset
 
 from . import storage
 from .errors import AccessLost, FileTooLarge, InvalidImportFile, QueueUnavailable
 from .exporting import (
-    ExamplePipeline, Report, cyclic_gc_paused, example_chunks, filtered_records, flat_columns, full_record,
+    ExamplePipeline, Report, example_chunks, filtered_records, flat_columns, full_record,
     normalize_options, record_chunks,
 )
 from .formats.registry import FLAT_FORMATS, FORMATS, file_name

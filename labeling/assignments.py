@@ -24,8 +24,8 @@ from django.db.models.fields.json import KeyTransform
 
 from accounts import tenancy
 from accounts.models import Membership, User
+from config.collector import cyclic_gc_paused
 from config.errors import Conflict, InvalidInput
-from exports.exporting import cyclic_gc_paused
 
 from . import distribution
 from .models import Assignment, Dataset, MetadataProperty, Record, Response

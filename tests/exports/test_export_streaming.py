@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.collector import cyclic_gc_paused
 from exports.exporting import (
-    ExamplePipeline, JsonScalar, Report, UtcIsoText, cyclic_gc_paused, example_chunks, filtered_records,
-    normalize_options,
+    ExamplePipeline, JsonScalar, Report, UtcIsoText, example_chunks, filtered_records, normalize_options,
 )
 from labeling.models import Response
 from tests.factories import RecordFactory, ResponseFactory
