@@ -4,9 +4,8 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from config.errors import NotFound
 from config import rows
-from config.rows import row_loader, split_row
+from config.errors import NotFound
 
 from .models import ApiKey, User, Workspace
 
@@ -14,9 +13,9 @@ from .models import ApiKey, User, Workspace
 def user_for_api_key(secret: str) -> tuple[User, ApiKey] | None:
     """The active user and key for a presented secret, or None.
 
-    The lookup is by digest (unique index); the digest is then compared in constant time. Every API
-    call runs it, so it is one hand-written statement (`config.rows`) with the filter of
-    `ApiKey.objects.active()`.
+    The lookup is by digest (unique index), among unrevoked keys of active users; the digest is then
+    compared in constant time. Every API call runs it, so it is one hand-written statement
+    (`config.rows`).
     """
     from .services import api_key_digest
 
@@ -24,12 +23,10 @@ def user_for_api_key(secret: str) -> tuple[User, ApiKey] | None:
         return None
     digest = api_key_digest(secret)
     sql, loaders = _key_lookup_sql(connection.vendor)
-    with rows.cursor() as cursor:
-        cursor.execute(sql, [digest, True])
-        row = cursor.fetchone()
+    row = rows.fetch_one(sql, [digest, True])
     if row is None:
         return None
-    (key_values, user_values), _ = split_row(row, loaders)
+    (key_values, user_values), _ = rows.split_row(row, loaders)
     key, user = loaders[0].load(key_values), loaders[1].load(user_values)
     if not hmac.compare_digest(key.digest, digest):
         return None
@@ -39,7 +36,7 @@ def user_for_api_key(secret: str) -> tuple[User, ApiKey] | None:
 
 @cache
 def _key_lookup_sql(vendor: str):
-    keys, users = row_loader(ApiKey, "k", vendor), row_loader(User, "u", vendor)
+    keys, users = rows.row_loader(ApiKey, "k", vendor), rows.row_loader(User, "u", vendor)
     qn = connection.ops.quote_name
     sql = (f"SELECT {keys.columns}, {users.columns} FROM {qn(ApiKey._meta.db_table)} k "
            f"JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = k.{qn('user_id')} "

@@ -104,21 +104,21 @@ def require_member(user, workspace_id) -> None:
         raise NotFound()
     seen = _seen_membership(user, workspace_id)
     if seen is _UNKNOWN:
-        seen = member_workspace_ids(user).filter(workspace_id=workspace_id).exists() or None
-    if seen is None:
+        is_member = member_workspace_ids(user).filter(workspace_id=workspace_id).exists()
+    else:
+        is_member = seen is not None
+    if not is_member:
         raise NotFound()
 
 
 def require_membership(user, workspace_id):
     """`require_member` that also returns the user's Membership row (None for an owner who is not a member).
 
-    One query, for callers that need the row itself as well (the annotator's quota), so the
-    check and the read are not two round trips.
+    At most one query (none when a lookup of this request already read the membership), for callers
+    that need the row itself as well (the annotator's quota).
     """
     if not is_authenticated(user):
         raise NotFound()
-    from .models import Membership
-
     membership = _seen_membership(user, workspace_id)
     if membership is _UNKNOWN:
         membership = _memberships(user).filter(workspace_id=workspace_id).first()

@@ -35,6 +35,23 @@ def cursor():
         return connection.make_cursor(ServerBindingCursor(connection.connection))
 
 
+def fetch_one(sql: str, params: Sequence) -> tuple | None:
+    with cursor() as statement:
+        statement.execute(sql, params)
+        return statement.fetchone()
+
+
+def fetch_all(sql: str, params: Sequence) -> list[tuple]:
+    with cursor() as statement:
+        statement.execute(sql, params)
+        return statement.fetchall()
+
+
+def execute(sql: str, params: Sequence) -> None:
+    with cursor() as statement:
+        statement.execute(sql, params)
+
+
 @dataclass(frozen=True)
 class RowLoader:
     columns: str  # the model's quoted columns under its alias, for a SELECT list
@@ -99,8 +116,7 @@ def insert_row(instance: models.Model) -> None:
     filled in), without building an ORM query. No signals are sent."""
     fields = instance._meta.concrete_fields
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with cursor() as insert:
-        insert.execute(_insert_sql(type(instance), connection.vendor), params)
+    execute(_insert_sql(type(instance), connection.vendor), params)
     instance._state.adding = False
     instance._state.db = connection.alias
 
@@ -121,5 +137,4 @@ def update_row(instance: models.Model, names: Sequence[str]) -> None:
     fields = [meta.get_field(name) for name in (*names, *auto_now)]
     params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
     params.append(pk_param(type(instance), instance.pk))
-    with cursor() as update:
-        update.execute(_update_sql(type(instance), tuple(f.name for f in fields), connection.vendor), params)
+    execute(_update_sql(type(instance), tuple(f.name for f in fields), connection.vendor), params)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from functools import cache
 from uuid import UUID
 
-from django.db import connection, models
+from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
@@ -29,8 +29,7 @@ from django.utils import timezone
 from accounts import tenancy
 from accounts.models import Membership, User, Workspace
 from config.errors import NotFound
-from config import rows
-from config.rows import RowLoader, pk_param, row_loader, split_row
+from config.rows import RowLoader, fetch_all, fetch_one, pk_param, row_loader, split_row
 
 from .models import Assignment, Dataset, Question, Record, Response, Suggestion
 from .querysets import dataset_row_visible, record_row_visible
@@ -90,9 +89,7 @@ def _lookup(user: User, pk, *, with_record: bool):
     sql, loaders = _lookup_sql(connection.vendor, with_record)
     user_id = pk_param(User, user.pk)
     params = [user_id, user_id, pk_param(Record, pk)] if with_record else [user_id, pk_param(Dataset, pk)]
-    with rows.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = fetch_one(sql, params)
     if row is None:
         return None
     (*record_values, dataset_values, workspace_values, membership_values), rest = split_row(row, loaders)
@@ -166,16 +163,14 @@ def record_with_details(*, user: User, dataset: Dataset, record: Record) -> Reco
         connection.vendor, own_only
     )
     record_id = pk_param(Record, record.pk)
-    with rows.cursor() as cursor:
-        cursor.execute(suggestions_sql, [record_id])
-        record.visible_suggestions = []
-        for row in cursor.fetchall():
-            (suggestion_values, question_values), _ = split_row(row, (suggestion_row, question_row))
-            suggestion = suggestion_row.load(suggestion_values)
-            suggestion.question = question_row.load(question_values)
-            record.visible_suggestions.append(suggestion)
-        cursor.execute(responses_sql, [record_id, pk_param(User, user.pk)] if own_only else [record_id])
-        record.visible_responses = [response_row.load(row) for row in cursor.fetchall()]
+    record.visible_suggestions = []
+    for row in fetch_all(suggestions_sql, [record_id]):
+        (suggestion_values, question_values), _ = split_row(row, (suggestion_row, question_row))
+        suggestion = suggestion_row.load(suggestion_values)
+        suggestion.question = question_row.load(question_values)
+        record.visible_suggestions.append(suggestion)
+    responses = fetch_all(responses_sql, [record_id, pk_param(User, user.pk)] if own_only else [record_id])
+    record.visible_responses = [response_row.load(row) for row in responses]
     return record
 
 

@@ -740,9 +740,7 @@ def _questions(dataset: Dataset) -> list[Question]:
     loader = rows.row_loader(Question, "q", connection.vendor)
     sql = (f"SELECT {loader.columns} FROM {Question._meta.db_table} q WHERE q.dataset_id = %s "
            "ORDER BY q.position, q.inserted_at")
-    with rows.cursor() as cursor:
-        cursor.execute(sql, [rows.pk_param(Dataset, dataset.pk)])
-        return [loader.load(row) for row in cursor.fetchall()]
+    return [loader.load(row) for row in rows.fetch_all(sql, [rows.pk_param(Dataset, dataset.pk)])]
 
 
 @dataclass
@@ -753,18 +751,11 @@ class _ResponseWriteStatements:
     record_id: Any
     user_id: Any
 
-    def _execute(self, sql: str, params: list):
-        cursor = rows.cursor()
-        cursor.execute(sql, params)
-        return cursor
-
     def lock_record(self) -> tuple[int, str]:
         """Lock the record row (PostgreSQL; SQLite's IMMEDIATE transaction already holds the database)
         and return its submitted_count and status."""
-        lock = _record_row_lock()
-        with self._execute(f"SELECT submitted_count, status FROM {_RECORD} WHERE id = %s{lock}",
-                           [rows.pk_param(Record, self.record_id)]) as cursor:
-            found = cursor.fetchone()
+        found = rows.fetch_one(f"SELECT submitted_count, status FROM {_RECORD} WHERE id = %s{_record_row_lock()}",
+                               [rows.pk_param(Record, self.record_id)])
         if found is None:
             raise NotFound("Record not found.")
         return found
@@ -773,18 +764,18 @@ class _ResponseWriteStatements:
         """The respondent's response to the record and their claim on it, each None if missing."""
         sql, loaders = _response_and_claim_sql(connection.vendor)
         record_id, user_id = rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)
-        with self._execute(sql, [record_id, user_id, record_id, user_id]) as cursor:
-            (response_values, claim_values), _ = rows.split_row(cursor.fetchone(), loaders)
+        row = rows.fetch_one(sql, [record_id, user_id, record_id, user_id])
+        (response_values, claim_values), _ = rows.split_row(row, loaders)
         return loaders[0].load_or_none(response_values), loaders[1].load_or_none(claim_values)
 
     def update_record(self, submitted_count: int, status: str, now) -> None:
-        self._execute(f"UPDATE {_RECORD} SET submitted_count = %s, status = %s, updated_at = %s WHERE id = %s",
-                      [submitted_count, status, connection.ops.adapt_datetimefield_value(now),
-                       rows.pk_param(Record, self.record_id)]).close()
+        rows.execute(f"UPDATE {_RECORD} SET submitted_count = %s, status = %s, updated_at = %s WHERE id = %s",
+                     [submitted_count, status, connection.ops.adapt_datetimefield_value(now),
+                      rows.pk_param(Record, self.record_id)])
 
     def delete_claim(self) -> None:
-        self._execute(f"DELETE FROM {_CLAIM} WHERE record_id = %s AND user_id = %s",
-                      [rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)]).close()
+        rows.execute(f"DELETE FROM {_CLAIM} WHERE record_id = %s AND user_id = %s",
+                     [rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)])
 
 
 def _record_row_lock() -> str:
@@ -914,11 +905,14 @@ class _NextRecordLookup:
 
     @cached_property
     def _params(self) -> dict:
-        prep = Record._meta.pk.get_db_prep_value
         now = connection.ops.adapt_datetimefield_value(self.now)
         expires = connection.ops.adapt_datetimefield_value(self.now + timedelta(seconds=settings.CLAIM_TTL_SECONDS))
-        return {"actor": prep(self.actor.pk, connection), "dataset": prep(self.dataset.pk, connection),
+        return {"actor": rows.pk_param(User, self.actor.pk), "dataset": rows.pk_param(Dataset, self.dataset.pk),
                 "now": now, "expires": expires}
+
+    @cached_property
+    def _record_row(self) -> rows.RowLoader:
+        return rows.row_loader(Record, "r", connection.vendor)
 
     def _unanswered(self, exclude_ids: list, params: list) -> str:
         """WHERE conditions shared by both lookups, appending their parameters to `params`."""
@@ -927,15 +921,14 @@ class _NextRecordLookup:
                  " AND s.user_id = %s AND s.status IN (%s, %s))"]
         params += [p["dataset"], p["actor"], Response.Status.SUBMITTED, Response.Status.DISCARDED]
         if exclude_ids:
-            prep = Record._meta.pk.get_db_prep_value
             where.append(f"r.id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
-            params += [prep(pk, connection) for pk in exclude_ids]
+            params += [rows.pk_param(Record, pk) for pk in exclude_ids]
         return " AND ".join(where)
 
     def held(self, exclude_ids: list, *, open_distribution: bool) -> Record | None:
         p = self._params
         params: list = [p["actor"]]
-        columns = rows.row_loader(Record, "r", connection.vendor).columns
+        columns = self._record_row.columns
         branches = [f"SELECT {columns}, 'assignment' AS held_by, 0 AS priority FROM {_RECORD} r "
                     f"JOIN {_ASSIGNMENT} a ON a.record_id = r.id AND a.user_id = %s "
                     f"WHERE {self._unanswered(exclude_ids, params)} ORDER BY r.ordinal LIMIT 1"]
@@ -947,10 +940,10 @@ class _NextRecordLookup:
                             f"JOIN {_CLAIM} c ON c.record_id = r.id AND c.user_id = %s AND c.expires_at > %s "
                             f"WHERE {where} AND r.status = %s ORDER BY r.ordinal LIMIT 1")
         sql = " UNION ALL ".join(f"SELECT * FROM ({branch}) AS b{i}" for i, branch in enumerate(branches))
-        row = self._first(f"{sql} ORDER BY priority LIMIT 1", params)
+        row = rows.fetch_one(f"{sql} ORDER BY priority LIMIT 1", params)
         if row is None:
             return None
-        record = rows.row_loader(Record, "r", connection.vendor).load(row[:-2])
+        record = self._record_row.load(row[:-2])
         record.held_by = row[-2]
         return record
 
@@ -960,19 +953,13 @@ class _NextRecordLookup:
         where = self._unanswered(exclude_ids, params)
         params += [Record.Status.PENDING, p["now"], p["actor"], self.dataset.min_submitted]
         lock = f"{_record_row_lock()} OF r SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-        sql = (f"SELECT {rows.row_loader(Record, 'r', connection.vendor).columns} FROM {_RECORD} r "
+        sql = (f"SELECT {self._record_row.columns} FROM {_RECORD} r "
                f"WHERE {where} AND r.status = %s "
                f"AND r.submitted_count + (SELECT COUNT(*) FROM {_CLAIM} o WHERE o.record_id = r.id"
                " AND o.expires_at > %s AND o.user_id <> %s) < %s "
                f"ORDER BY r.submitted_count, r.ordinal LIMIT 1{lock}")
-        row = self._first(sql, params)
-        return None if row is None else rows.row_loader(Record, "r", connection.vendor).load(row)
-
-    @staticmethod
-    def _first(sql: str, params: list):
-        with rows.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone()
+        row = rows.fetch_one(sql, params)
+        return None if row is None else self._record_row.load(row)
 
     def claim(self, record: Record, *, unless_taken: bool = False) -> bool:
         """Take or renew the actor's claim on `record` in one statement; whether it was taken.
@@ -982,7 +969,7 @@ class _NextRecordLookup:
         `min_submitted`.
         """
         p = self._params
-        params = [Record._meta.pk.get_db_prep_value(record.pk, connection), p["actor"], p["now"], p["expires"]]
+        params = [rows.pk_param(Record, record.pk), p["actor"], p["now"], p["expires"]]
         condition = ""
         if unless_taken:
             condition = (f" AND (SELECT COUNT(*) FROM {_CLAIM} o WHERE o.record_id = %s AND o.expires_at > %s"
@@ -991,9 +978,7 @@ class _NextRecordLookup:
         sql = (f"INSERT INTO {_CLAIM} (record_id, user_id, claimed_at, expires_at) SELECT %s, %s, %s, %s "
                f"WHERE 1 = 1{condition} ON CONFLICT (record_id, user_id) DO UPDATE "
                "SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at RETURNING id")
-        with rows.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchone() is not None
+        return rows.fetch_one(sql, params) is not None
 
 
 def _over_quota(actor: User, dataset: Dataset, membership: Membership | None) -> bool:
