@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import tenancy
 from config.errors import DomainError, NotFound
 from labeling import selectors as labeling_selectors
+from labeling.views import administered_dataset
 
 from . import selectors, services
 from .forms import ExportForm, ImportForm
@@ -125,12 +125,7 @@ def _dataset_import(request, dataset_id):
 
 def _import_dataset(request, dataset_id):
     """The dataset, with its schema: 404 outside the user's workspaces, 403 for its annotators."""
-    try:
-        dataset = labeling_selectors.dataset_get(user=request.user, dataset_id=dataset_id)
-    except NotFound:
-        raise Http404("Dataset not found.") from None
-    if not tenancy.is_workspace_admin(request.user, dataset.workspace_id):
-        raise PermissionDenied("Only admins of this workspace import records.")
+    dataset = administered_dataset(request, dataset_id, refusal="Only admins of this workspace import records.")
     return labeling_selectors.dataset_with_schema(dataset)
 
 

@@ -8,15 +8,11 @@ portal's Content Security Policy allows no inline styles or scripts, and nothing
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts import tenancy
-from config.errors import NotFound
-
 from . import selectors
+from .views import administered_dataset
 
 CHART_DAYS = 30
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 720, 160, 16
@@ -60,12 +56,7 @@ def chart_bars(series: list[dict]) -> list[Bar]:
 @require_GET
 def dashboard_page(request, dataset_id):
     """404 for datasets the user cannot read; 403 for annotators of the dataset's workspace."""
-    try:
-        dataset = selectors.dataset_get(user=request.user, dataset_id=dataset_id)
-    except NotFound:
-        raise Http404("Dataset not found.") from None
-    if not tenancy.is_workspace_admin(request.user, dataset.workspace_id):
-        raise PermissionDenied("Only admins of this workspace see its dashboard.")
+    dataset = administered_dataset(request, dataset_id, refusal="Only admins of this workspace see its dashboard.")
     progress = selectors.dataset_progress(dataset=dataset)
     series = selectors.dataset_submissions_per_day(dataset=dataset, days=CHART_DAYS)
     records = progress["records"]

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import tenancy
 from config.errors import DomainError, NotFound
 
 from . import selectors, services
@@ -37,11 +39,20 @@ _STATUS_FOR_ACTION = {
 }
 
 
-def _dataset_or_404(request, dataset_id) -> Dataset:
+def dataset_or_404(request, dataset_id) -> Dataset:
+    """The dataset if the user may read it; 404 otherwise (missing and not-yours look the same)."""
     try:
         return selectors.dataset_get(user=request.user, dataset_id=dataset_id)
     except NotFound:
         raise Http404("Dataset not found.") from None
+
+
+def administered_dataset(request, dataset_id, *, refusal: str) -> Dataset:
+    """`dataset_or_404`, then 403 with `refusal` unless the user administers the dataset's workspace."""
+    dataset = dataset_or_404(request, dataset_id)
+    if not tenancy.is_workspace_admin(request.user, dataset.workspace_id):
+        raise PermissionDenied(refusal)
+    return dataset
 
 
 def _record_or_404(request, dataset: Dataset, record_id) -> Record:
@@ -98,7 +109,7 @@ def home_page(request):
 @require_GET
 def annotate_page(request, dataset_id):
     """The caller's next record in the dataset (DESIGN §4: assigned first, claims honoured), or "all done"."""
-    dataset = _dataset_or_404(request, dataset_id)
+    dataset = dataset_or_404(request, dataset_id)
     skipped = _skipped_ids(request, dataset)
     try:
         record = services.record_claim_next(actor=request.user, dataset=dataset, exclude_ids=skipped)
@@ -116,7 +127,7 @@ def annotate_page(request, dataset_id):
 @require_http_methods(["GET", "POST"])
 def record_page(request, dataset_id, record_id):
     """One record: GET shows it with the caller's answer; POST submits, saves a draft or discards it."""
-    dataset = _dataset_or_404(request, dataset_id)
+    dataset = dataset_or_404(request, dataset_id)
     record = _record_or_404(request, dataset, record_id)
     in_queue = request.POST.get("mode", request.GET.get("mode")) == "queue"
     if request.method == "GET":
@@ -199,7 +210,7 @@ def _metadata_text(value) -> str:
 @require_POST
 def skip_record(request, dataset_id, record_id):
     """Leave a record for later: no response is written, the claim is released, the queue moves on."""
-    dataset = _dataset_or_404(request, dataset_id)
+    dataset = dataset_or_404(request, dataset_id)
     record = _record_or_404(request, dataset, record_id)
     services.claim_release(actor=request.user, record=record)
     skipped = request.session.get(SKIPPED_SESSION_KEY, {})
@@ -213,7 +224,7 @@ def skip_record(request, dataset_id, record_id):
 @require_POST
 def skipped_reset(request, dataset_id):
     """Put the records skipped in this dataset back into the caller's queue."""
-    dataset = _dataset_or_404(request, dataset_id)
+    dataset = dataset_or_404(request, dataset_id)
     skipped = request.session.get(SKIPPED_SESSION_KEY, {})
     if skipped.pop(str(dataset.pk), None) is not None:
         request.session[SKIPPED_SESSION_KEY] = skipped
@@ -224,7 +235,7 @@ def skipped_reset(request, dataset_id):
 @require_POST
 def draft_autosave(request, dataset_id, record_id):
     """Save the caller's answers as a draft: `{"values": {question: value}}` in, `{"status", "saved_at"}` out."""
-    dataset = _dataset_or_404(request, dataset_id)
+    dataset = dataset_or_404(request, dataset_id)
     record = _record_or_404(request, dataset, record_id)
     try:
         payload = _read_json(request)

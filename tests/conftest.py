@@ -103,5 +103,16 @@ def api_client_for(db):
 
 
 @pytest.fixture
+def login(client):
+    """Sign the test client in as a user for the portal pages: `login(user).get(url)`."""
+
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+@pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"

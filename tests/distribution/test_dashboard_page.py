@@ -16,15 +16,6 @@ def page(dataset):
     return f"/datasets/{dataset.pk}/dashboard/"
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def fill(dataset, annotators, n_records):
     """Records with two submitted ratings each (so completed) and assignments, spread over three days."""
     now = timezone.now()

@@ -21,15 +21,6 @@ def import_url(dataset) -> str:
     return f"/datasets/{dataset.pk}/import/"
 
 
-@pytest.fixture
-def login(client):
-    def as_user(user):
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
 def export_form(*datasets, **fields) -> dict:
     return {"datasets": [str(d.pk) for d in datasets], "format": "sft-messages", "response_status": ["submitted"],
             "text_strategy": "all", "rating_aggregate": "mean", **fields}
