@@ -122,7 +122,8 @@ def _vacuum_analyze() -> None:
     from django.apps import apps
     from django.db import connection
 
-    tables = [model._meta.db_table for label in ("accounts", "labeling") for model in apps.get_app_config(label).get_models()]
+    tables = [model._meta.db_table
+              for label in ("accounts", "labeling") for model in apps.get_app_config(label).get_models()]
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
 

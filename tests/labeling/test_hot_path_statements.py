@@ -94,7 +94,8 @@ def test_insert_and_update_row_store_what_save_would(annotator, dataset):
     response = Response(record=record, user=annotator, values={"demonstration": "first"}, status="draft")
     rows.insert_row(response)
     stored = Response.objects.get(pk=response.pk)
-    assert (stored.values, stored.status, stored.inserted_at) == ({"demonstration": "first"}, "draft", response.inserted_at)
+    assert (stored.values, stored.status) == ({"demonstration": "first"}, "draft")
+    assert stored.inserted_at == response.inserted_at
 
     response.values, response.status = {"demonstration": "second"}, "submitted"
     rows.update_row(response, ["values", "status"])
@@ -109,7 +110,9 @@ def test_response_write_reads_the_started_time_from_the_claim(annotator, dataset
     claimed_at = timezone.now() - timedelta(minutes=3)
     Claim.objects.filter(record=record).update(claimed_at=claimed_at)
 
-    response = services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+    response = services.response_write(
+        actor=annotator, record=record, values={"demonstration": "A"}, status="submitted"
+    )
 
     assert Response.objects.get(pk=response.pk).started_at == claimed_at
     assert not Claim.objects.filter(record=record).exists()
