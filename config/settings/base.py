@@ -101,7 +101,8 @@ DATABASES = {
 }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if IS_POSTGRES:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Our subclass of Django's backend checks a reused connection without a round trip.
+    DATABASES["default"].update(ENGINE="config.postgresql", CONN_HEALTH_CHECKS=True)
 else:
     # SQLite: wait for the writer instead of failing with "database is locked";
     # IMMEDIATE transactions serialize writers up front (our claim fallback relies on it).
