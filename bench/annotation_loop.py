@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 
 from .api_import import (Client, child_pids, cpu_seconds, create_dataset, database_backends, drop_workspace,
-                         gunicorn, setup_django)
+                         gunicorn, host_loop_ms, setup_django)
 
 
 def main() -> None:
@@ -38,6 +38,7 @@ def main() -> None:
                for i in range(target + args.labelers)]
     dataset, _, keys = create_dataset(labelers=args.labelers, records=records)
     _vacuum_analyze()
+    loop_before = host_loop_ms()
 
     lock = threading.Lock()
     latencies: list[float] = []
@@ -112,6 +113,7 @@ def main() -> None:
         **{f"{role}_cpu_ms_per_submission": round(seconds * 1000 / submitted, 2) if submitted else None
            for role, seconds in cpu_spent.items()},
         "load_1m": round(os.getloadavg()[0], 2),
+        "host_loop_ms": [loop_before, host_loop_ms()],
     }
     print(json.dumps(figures))
 

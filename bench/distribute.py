@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="distributions from scratch; medians are reported")
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    from bench.api_import import setup_django
+    from bench.api_import import host_loop_ms, setup_django
 
     setup_django()
     from labeling.assignments import assignments_distribute, assignments_reassign
@@ -142,7 +142,7 @@ def main() -> None:
     admin, annotators, dataset = _world(args.records, args.annotators)
     setup_s = time.perf_counter() - started
 
-    load = os.getloadavg()[0]
+    load, loop_before = os.getloadavg()[0], host_loop_ms()
     runs = [_distribute_from_scratch(admin, dataset, args.k) for _ in range(args.repeat)]
     result = runs[-1]["result"]
     loads = result.loads.values()
@@ -179,6 +179,7 @@ def main() -> None:
         "db_cpu_s": _rounded(db_cpu),
         "assignments_per_cpu_s": None if None in (app_cpu, db_cpu) else round(result.created / (app_cpu + db_cpu)),
         "load_1m": round(load, 2),
+        "host_loop_ms": [loop_before, host_loop_ms()],
         "distribute_again_s": round(again_s, 3),
         "reassign_moved": moved.moved,
         "reassign_s": round(reassign_s, 3),
