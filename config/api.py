@@ -3,6 +3,7 @@ failed-authentication throttling and the base views that resolve the tenant from
 """
 
 from collections.abc import Mapping
+from functools import cache
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -217,6 +218,24 @@ class JsonNegotiation(DefaultContentNegotiation):
         if plain and len(renderers) == 1:
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)
+
+
+def represent(serializer_class: type[serializers.Serializer], instance) -> dict:
+    """`serializer_class(instance).data`, from one instance of the serializer per class.
+
+    Building a DRF serializer deep-copies its declared fields: for a record with its nested
+    suggestions and responses that cost more CPU than representing the record (~5% of an
+    annotation-loop call). An output serializer without context keeps no state between calls, so
+    one built instance serves every request and thread.
+    """
+    return _built_serializer(serializer_class).to_representation(instance)
+
+
+@cache
+def _built_serializer(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    serializer = serializer_class()
+    serializer.fields  # built here, once, before threads share the instance
+    return serializer
 
 
 # --- base views ---------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ selectors: 404 outside the caller's workspaces), parse with a nested InputSerial
 service and render with an OutputSerializer. Roles are checked by the services (403).
 """
 
-from django.db.models import prefetch_related_objects
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -20,6 +19,7 @@ from config.api import (
     RecordScopedApi,
     StrictSerializer,
     api_schema,
+    represent,
 )
 from labeling import models, selectors, services
 
@@ -195,13 +195,13 @@ class RecordDetailApi(RecordScopedApi):
 
     @api_schema(responses=RecordOutputSerializer)
     def get(self, request, record_id):
-        return Response(RecordOutputSerializer(_record_for_output(request.user, self.record)).data)
+        return Response(represent(RecordOutputSerializer, _record_for_output(request.user, self.record)))
 
     @api_schema(request=InputSerializer, responses=RecordOutputSerializer, summary="Change one record (admins)")
     def patch(self, request, record_id):
         data = self.parse_body(self.InputSerializer)
         record = services.record_update(actor=request.user, record=self.record, **data)
-        return Response(RecordOutputSerializer(_record_for_output(request.user, record)).data)
+        return Response(represent(RecordOutputSerializer, _record_for_output(request.user, record)))
 
     @api_schema(responses={204: None}, summary="Delete one record with its responses (admins)")
     def delete(self, request, record_id):
@@ -246,7 +246,7 @@ class NextRecordApi(DatasetScopedApi):
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         record = selectors.record_with_details(user=request.user, dataset=self.dataset, record=record)
-        return Response(RecordOutputSerializer(record).data)
+        return Response(represent(RecordOutputSerializer, record))
 
 
 class RecordResponseApi(RecordScopedApi):
@@ -259,7 +259,7 @@ class RecordResponseApi(RecordScopedApi):
     def put(self, request, record_id):
         data = self.parse_body(self.InputSerializer)
         response = services.response_write(actor=request.user, record=self.record, **data)
-        return Response(ResponseOutputSerializer(response).data)
+        return Response(represent(ResponseOutputSerializer, response))
 
 
 class ResponseListApi(DatasetScopedApi):
