@@ -30,7 +30,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=None, help="submissions to make (default 300 per labeler, 3000 max)")
     parser.add_argument("--max-seconds", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=3,
+                        help="gunicorn threads per worker (config/gunicorn.py's default)")
     args = parser.parse_args()
     target = args.n or min(300 * args.labelers, 3000)
     setup_django()
