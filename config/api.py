@@ -215,7 +215,7 @@ class JsonNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
         plain = (request.META.get("HTTP_ACCEPT", "") in self.PLAIN_ACCEPTS and format_suffix is None
                  and "format" not in request.META.get("QUERY_STRING", ""))
-        if plain and len(renderers) == 1:
+        if plain and len(renderers) == 1 and renderers[0].media_type == "application/json":
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)
 
