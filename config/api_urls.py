@@ -19,8 +19,8 @@ class DocsApi(FailedAuthThrottleMixin, SpectacularSwaggerView):
 
 
 urlpatterns = [
+    path("", include("labeling.api.urls")),  # first, as the annotation loop's routes are there
     path("", include("accounts.api.urls")),
-    path("", include("labeling.api.urls")),
     path("schema/", SchemaApi.as_view(), name="api-schema"),
     path("docs/", DocsApi.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -4,14 +4,16 @@ from django.urls import include, path
 admin.site.site_header = "Demonstrations — administration"
 admin.site.site_title = "Demonstrations admin"
 
+# The API first: Django tries the patterns in order on every request, and the annotation loop's
+# calls would otherwise be matched against every portal page first.
 urlpatterns = [
-    path("admin/", admin.site.urls),
-    path("accounts/", include("allauth.urls")),
-    path("argilla/", include("argilla_compat.urls")),
-    path("", include("labeling.urls")),
     path("api/", include("config.api_urls")),
     path("api/", include("labeling.api.distribution")),
-    path("", include("labeling.dashboard_urls")),
     path("api/", include("exports.api.urls")),
+    path("argilla/", include("argilla_compat.urls")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("labeling.urls")),
+    path("", include("labeling.dashboard_urls")),
     path("", include("exports.urls")),
 ]
