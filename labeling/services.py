@@ -737,10 +737,16 @@ def response_write(*, actor: User, record: Record, values: Any, status: str, use
 
 def _questions(dataset: Dataset) -> list[Question]:
     """`dataset.questions.all()` as one hand-written statement: every submission validates against them."""
-    loader = rows.row_loader(Question, "q", connection.vendor)
+    sql, loader = _questions_sql(connection.vendor)
+    return [loader.load(row) for row in rows.fetch_all(sql, [rows.pk_param(Dataset, dataset.pk)])]
+
+
+@cache
+def _questions_sql(vendor: str):
+    loader = rows.row_loader(Question, "q", vendor)
     sql = (f"SELECT {loader.columns} FROM {Question._meta.db_table} q WHERE q.dataset_id = %s "
            "ORDER BY q.position, q.inserted_at")
-    return [loader.load(row) for row in rows.fetch_all(sql, [rows.pk_param(Dataset, dataset.pk)])]
+    return sql, loader
 
 
 @dataclass
