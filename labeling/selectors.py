@@ -156,21 +156,24 @@ def record_with_details(*, user: User, dataset: Dataset, record: Record) -> Reco
     `record_list` does, on a record of `dataset` the caller was just given (the next record); unlike
     `record_list` it does not re-read the record through the distribution's scope.
 
-    Two hand-written statements (`config.rows`): the annotation loop runs this on every call.
+    One hand-written statement (`config.rows`), as the annotation loop runs this on every call: the
+    suggestions (with their questions) and then the responses, each row padded with NULLs where the
+    other kind's columns are.
     """
     own_only = not tenancy.is_workspace_admin(user, dataset.workspace_id)
-    suggestions_sql, responses_sql, (suggestion_row, question_row, response_row) = _details_sql(
-        connection.vendor, own_only
-    )
+    sql, (suggestion_row, question_row, response_row) = _details_sql(connection.vendor, own_only)
     record_id = pk_param(Record, record.pk)
-    record.visible_suggestions = []
-    for row in fetch_all(suggestions_sql, [record_id]):
-        (suggestion_values, question_values), _ = split_row(row, (suggestion_row, question_row))
-        suggestion = suggestion_row.load(suggestion_values)
-        suggestion.question = question_row.load(question_values)
-        record.visible_suggestions.append(suggestion)
-    responses = fetch_all(responses_sql, [record_id, pk_param(User, user.pk)] if own_only else [record_id])
-    record.visible_responses = [response_row.load(row) for row in responses]
+    record.visible_suggestions, record.visible_responses = [], []
+    for row in fetch_all(sql, [record_id, record_id, pk_param(User, user.pk)] if own_only else [record_id, record_id]):
+        (suggestion_values, question_values, response_values), _ = split_row(
+            row[1:], (suggestion_row, question_row, response_row)
+        )
+        if row[0] == 0:
+            suggestion = suggestion_row.load(suggestion_values)
+            suggestion.question = question_row.load(question_values)
+            record.visible_suggestions.append(suggestion)
+        else:
+            record.visible_responses.append(response_row.load(response_values))
     return record
 
 
@@ -178,12 +181,15 @@ def record_with_details(*, user: User, dataset: Dataset, record: Record) -> Reco
 def _details_sql(vendor: str, own_only: bool):
     qn = connection.ops.quote_name
     loaders = row_loader(Suggestion, "s", vendor), row_loader(Question, "q", vendor), row_loader(Response, "p", vendor)
-    suggestions = (f"SELECT {loaders[0].columns}, {loaders[1].columns} FROM {qn(Suggestion._meta.db_table)} s "
-                   f"JOIN {qn(Question._meta.db_table)} q ON q.{qn('id')} = s.{qn('question_id')} "
-                   f"WHERE s.{qn('record_id')} = %s ORDER BY s.{qn('inserted_at')}")
-    responses = (f"SELECT {loaders[2].columns} FROM {qn(Response._meta.db_table)} p WHERE p.{qn('record_id')} = %s"
-                 + (f" AND p.{qn('user_id')} = %s" if own_only else "") + f" ORDER BY p.{qn('inserted_at')}")
-    return suggestions, responses, loaders
+    suggestion_nulls = ", ".join(["NULL"] * (loaders[0].width + loaders[1].width))
+    response_nulls = ", ".join(["NULL"] * loaders[2].width)
+    sql = (f"SELECT 0 AS kind, {loaders[0].columns}, {loaders[1].columns}, {response_nulls}, s.{qn('inserted_at')} AS at "
+           f"FROM {qn(Suggestion._meta.db_table)} s "
+           f"JOIN {qn(Question._meta.db_table)} q ON q.{qn('id')} = s.{qn('question_id')} WHERE s.{qn('record_id')} = %s "
+           f"UNION ALL SELECT 1, {suggestion_nulls}, {loaders[2].columns}, p.{qn('inserted_at')} "
+           f"FROM {qn(Response._meta.db_table)} p WHERE p.{qn('record_id')} = %s"
+           + (f" AND p.{qn('user_id')} = %s" if own_only else "") + " ORDER BY kind, at")
+    return sql, loaders
 
 
 def record_get(*, user: User, dataset: Dataset | None = None, record_id) -> Record:

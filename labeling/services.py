@@ -692,21 +692,21 @@ def response_write(*, actor: User, record: Record, values: Any, status: str, use
     if status not in Response.Status.values:
         raise InvalidResponse(f"status must be one of: {', '.join(Response.Status.values)}.", details={"field": "status"})
     _require_ready(dataset)
-    questions = _questions(dataset)
-    problems = validation.response_problems(questions, values, status=status)
-    if problems:
-        raise InvalidResponse(
-            "; ".join(f"{p['question']}: {p['message']}" if p["question"] else p["message"] for p in problems),
-            details={"questions": {p["question"] or "values": p["message"] for p in problems}},
-        )
     now = timezone.now()
     statements = _ResponseWriteStatements(record_id=record.pk, user_id=respondent.pk)
     with transaction.atomic():
         # Every writer of a record's responses locks the record row first, so once the row is ours
-        # its `submitted_count` and the respondent's response stay current until commit. They are
-        # read by a second statement on purpose: under READ COMMITTED, subqueries of the locking
-        # statement would see the snapshot taken before it waited for the lock.
-        count, record_status = statements.lock_record()
+        # its `submitted_count` and the respondent's response stay current until commit. The response
+        # is read by a second statement on purpose: under READ COMMITTED, the locking statement's other
+        # tables are read in the snapshot taken before it waited for the lock. The dataset's questions
+        # come with the lock, as no submission changes them.
+        count, record_status, questions = statements.lock_record()
+        problems = validation.response_problems(questions, values, status=status)
+        if problems:
+            raise InvalidResponse(
+                "; ".join(f"{p['question']}: {p['message']}" if p["question"] else p["message"] for p in problems),
+                details={"questions": {p["question"] or "values": p["message"] for p in problems}},
+            )
         response, claim = statements.response_and_claim()
         previous = response.status if response else None
         if status not in _ALLOWED_TRANSITIONS[previous]:
@@ -721,50 +721,41 @@ def response_write(*, actor: User, record: Record, values: Any, status: str, use
         if status == Response.Status.SUBMITTED:
             response.submitted_at = now
         if previous is None:
-            rows.insert_row(response)
+            writes = [rows.insert_statement(response)]
         else:
-            rows.update_row(response, ["values", "status", "submitted_at"])
+            writes = [rows.update_statement(response, ["values", "status", "submitted_at"])]
         new_count = count + (status == "submitted") - (previous == "submitted")
         new_status = _record_status(new_count, dataset.min_submitted)
         if (new_count, new_status) != (count, record_status):
-            statements.update_record(new_count, new_status, now)
+            writes.append(statements.update_record(new_count, new_status, now))
         if status != Response.Status.DRAFT and claim is not None:
-            statements.delete_claim()
+            writes.append(statements.delete_claim())
+        rows.execute_together(writes)
+        rows.mark_saved(response)
         _dataset_touch(dataset, now)
     record.status, record.submitted_count = new_status, new_count
     return response
 
 
-def _questions(dataset: Dataset) -> list[Question]:
-    """`dataset.questions.all()` as one hand-written statement: every submission validates against them."""
-    sql, loader = _questions_sql(connection.vendor)
-    return [loader.load(row) for row in rows.fetch_all(sql, [rows.pk_param(Dataset, dataset.pk)])]
-
-
-@cache
-def _questions_sql(vendor: str):
-    loader = rows.row_loader(Question, "q", vendor)
-    sql = (f"SELECT {loader.columns} FROM {Question._meta.db_table} q WHERE q.dataset_id = %s "
-           "ORDER BY q.position, q.inserted_at")
-    return sql, loader
-
-
 @dataclass
 class _ResponseWriteStatements:
     """`response_write`'s statements, hand-written for the annotation loop (DESIGN §8), as
-    `_NextRecordLookup` is: each ORM statement cost more CPU to build than to run."""
+    `_NextRecordLookup` is: each ORM statement cost more CPU to build than to run. Its writes (the
+    response, the record's count and status, the claim's release) touch different tables, so
+    `rows.execute_together` sends them as one statement on PostgreSQL."""
 
     record_id: Any
     user_id: Any
 
-    def lock_record(self) -> tuple[int, str]:
+    def lock_record(self) -> tuple[int, str, list[Question]]:
         """Lock the record row (PostgreSQL; SQLite's IMMEDIATE transaction already holds the database)
-        and return its submitted_count and status."""
-        found = rows.fetch_one(f"SELECT submitted_count, status FROM {_RECORD} WHERE id = %s{_record_row_lock()}",
-                               [rows.pk_param(Record, self.record_id)])
-        if found is None:
+        and return its submitted_count and status, with its dataset's questions in order."""
+        sql, loader = _lock_record_sql(connection.vendor)
+        found = rows.fetch_all(sql, [rows.pk_param(Record, self.record_id)])
+        if not found:
             raise NotFound("Record not found.")
-        return found
+        questions = [loader.load_or_none(row[2:]) for row in found]
+        return found[0][0], found[0][1], [question for question in questions if question is not None]
 
     def response_and_claim(self) -> tuple[Response | None, Claim | None]:
         """The respondent's response to the record and their claim on it, each None if missing."""
@@ -774,14 +765,25 @@ class _ResponseWriteStatements:
         (response_values, claim_values), _ = rows.split_row(row, loaders)
         return loaders[0].load_or_none(response_values), loaders[1].load_or_none(claim_values)
 
-    def update_record(self, submitted_count: int, status: str, now) -> None:
-        rows.execute(f"UPDATE {_RECORD} SET submitted_count = %s, status = %s, updated_at = %s WHERE id = %s",
-                     [submitted_count, status, connection.ops.adapt_datetimefield_value(now),
-                      rows.pk_param(Record, self.record_id)])
+    def update_record(self, submitted_count: int, status: str, now) -> rows.Statement:
+        return (f"UPDATE {_RECORD} SET submitted_count = %s, status = %s, updated_at = %s WHERE id = %s",
+                [submitted_count, status, connection.ops.adapt_datetimefield_value(now),
+                 rows.pk_param(Record, self.record_id)])
 
-    def delete_claim(self) -> None:
-        rows.execute(f"DELETE FROM {_CLAIM} WHERE record_id = %s AND user_id = %s",
-                     [rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)])
+    def delete_claim(self) -> rows.Statement:
+        return (f"DELETE FROM {_CLAIM} WHERE record_id = %s AND user_id = %s",
+                [rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)])
+
+
+@cache
+def _lock_record_sql(vendor: str):
+    """The record's lock with one row per question of its dataset (one row of NULLs when it has none)."""
+    loader = rows.row_loader(Question, "q", vendor)
+    lock = _record_row_lock()
+    sql = (f"SELECT r.submitted_count, r.status, {loader.columns} FROM {_RECORD} r "
+           f"LEFT JOIN {Question._meta.db_table} q ON q.dataset_id = r.dataset_id WHERE r.id = %s "
+           f"ORDER BY q.position, q.inserted_at{lock + ' OF r' if lock else ''}")
+    return sql, loader
 
 
 def _record_row_lock() -> str:

@@ -16,7 +16,7 @@ from accounts.services import api_key_create
 from config import rows
 from config.errors import NotFound
 from labeling import selectors, services
-from labeling.models import Claim, Response
+from labeling.models import Claim, Record, Response
 
 from ..factories import MembershipFactory, RecordFactory, SuggestionFactory, UserFactory
 
@@ -89,19 +89,41 @@ def test_record_with_details_matches_record_list(as_admin, admin, annotator, wor
     assert len(detailed.visible_responses) == (2 if as_admin else 1)
 
 
-def test_insert_and_update_row_store_what_save_would(annotator, dataset):
+def test_insert_and_update_statements_store_what_save_would(annotator, dataset):
     record = RecordFactory(dataset=dataset)
     response = Response(record=record, user=annotator, values={"demonstration": "first"}, status="draft")
-    rows.insert_row(response)
+    rows.execute(*rows.insert_statement(response))
+    rows.mark_saved(response)
+    assert not response._state.adding
     stored = Response.objects.get(pk=response.pk)
     assert (stored.values, stored.status) == ({"demonstration": "first"}, "draft")
     assert stored.inserted_at == response.inserted_at
 
     response.values, response.status = {"demonstration": "second"}, "submitted"
-    rows.update_row(response, ["values", "status"])
+    rows.execute(*rows.update_statement(response, ["values", "status"]))
     stored = Response.objects.get(pk=response.pk)
     assert (stored.values, stored.status) == ({"demonstration": "second"}, "submitted")
     assert stored.inserted_at == response.inserted_at < stored.updated_at
+
+
+def test_writes_executed_together_all_take_effect_in_one_statement_on_postgresql(annotator, dataset, is_postgres):
+    first, second = RecordFactory(dataset=dataset), RecordFactory(dataset=dataset)
+    now = timezone.now()
+    Claim.objects.create(record=second, user=annotator, claimed_at=now, expires_at=now + timedelta(minutes=5))
+    response = Response(record=first, user=annotator, values={"demonstration": "A"}, status="submitted")
+    writes = [
+        rows.insert_statement(response),
+        (f"UPDATE {Record._meta.db_table} SET submitted_count = %s WHERE id = %s", [1, rows.pk_param(Record, first.pk)]),
+        (f"DELETE FROM {Claim._meta.db_table} WHERE record_id = %s", [rows.pk_param(Record, second.pk)]),
+    ]
+
+    with CaptureQueriesContext(connection) as queries:
+        rows.execute_together(writes)
+
+    assert len(queries) == (1 if is_postgres else 3)
+    assert Response.objects.get(pk=response.pk).values == {"demonstration": "A"}
+    assert Record.objects.get(pk=first.pk).submitted_count == 1
+    assert not Claim.objects.filter(record=second).exists()
 
 
 def test_response_write_reads_the_started_time_from_the_claim(annotator, dataset):
@@ -145,5 +167,6 @@ def test_the_loops_statements_are_prepared_once_per_connection(annotator, datase
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert sum("SKIP LOCKED" in statement for statement in prepared) == 1, prepared
-    assert sum(statement.startswith("SELECT submitted_count, status") for statement in prepared) == 1
+    assert sum(statement.startswith("SELECT r.submitted_count, r.status") for statement in prepared) == 1
+    assert sum(statement.startswith("WITH w0 AS (INSERT") for statement in prepared) == 1
     assert not any("SAVEPOINT" in statement for statement in prepared), "the ORM's statements stay unprepared"
