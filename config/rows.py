@@ -25,7 +25,7 @@ def cursor():
     each statement with its values.
     """
     db = this_threads_connection()
-    if db.vendor != "postgresql" or not settings.DB_PREPARED_STATEMENTS or db.queries_logged:
+    if not _runs_prepared(db):
         return db.cursor()
     from django.db.backends.postgresql.base import ServerBindingCursor
 
@@ -34,6 +34,11 @@ def cursor():
     db.validate_thread_sharing()
     with db.wrap_database_errors:
         return db.make_cursor(ServerBindingCursor(db.connection))
+
+
+def _runs_prepared(db) -> bool:
+    return (db.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS and not db.queries_logged
+            and not db.execute_wrappers)
 
 
 def this_threads_connection():
@@ -45,21 +50,51 @@ def this_threads_connection():
     return connections[DEFAULT_DB_ALIAS]
 
 
-def fetch_one(sql: str, params: Sequence) -> tuple | None:
-    with cursor() as statement:
+def _run(sql: str, params: Sequence, fetch: Callable):
+    """Run one statement and `fetch` its result.
+
+    On PostgreSQL with prepared statements, through the connection's one reused psycopg cursor
+    (`config.postgresql.DatabaseWrapper.statement_cursor`), with the checks and error translation
+    Django's cursor wrapper applies: a new wrapped cursor per statement cost ~65 µs of CPU more than
+    the round trip itself (~70 µs), a twelfth of an annotation-loop submission's app CPU.
+    """
+    db = this_threads_connection()
+    if not _runs_prepared(db):
+        with cursor() as statement:
+            statement.execute(sql, params)
+            return fetch(statement)
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        statement = db.statement_cursor()
         statement.execute(sql, params)
-        return statement.fetchone()
+        return fetch(statement)
+
+
+def fetch_one(sql: str, params: Sequence) -> tuple | None:
+    return _run(sql, params, _fetch_one)
 
 
 def fetch_all(sql: str, params: Sequence) -> list[tuple]:
-    with cursor() as statement:
-        statement.execute(sql, params)
-        return statement.fetchall()
+    return _run(sql, params, _fetch_all)
 
 
 def execute(sql: str, params: Sequence) -> None:
-    with cursor() as statement:
-        statement.execute(sql, params)
+    _run(sql, params, _fetch_nothing)
+
+
+def _fetch_one(statement):
+    return statement.fetchone()
+
+
+def _fetch_all(statement):
+    return statement.fetchall()
+
+
+def _fetch_nothing(statement):
+    return None
 
 
 @dataclass(frozen=True)
