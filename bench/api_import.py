@@ -175,14 +175,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int, threads: int):
-    """Serve config.wsgi on a free 127.0.0.1 port; yield the port; stop the server afterwards."""
+def gunicorn(*, workers: int, threads: int, tree: Path = ROOT):
+    """Serve `tree`'s config.wsgi on a free 127.0.0.1 port; yield the port; stop the server afterwards."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--config", "python:config.gunicorn", "--workers", str(workers), "--threads", str(threads),
          "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": "600"},
+        cwd=tree, env={**os.environ, "CONN_MAX_AGE": "600"},
     )
     try:
         # Each worker binds its own socket (config/gunicorn.py: reuse_port) and the kernel hands a new
