@@ -25,8 +25,18 @@ import time
 from pathlib import Path
 
 from .annotation_loop import _vacuum_analyze
-from .api_import import (ROOT, Client, child_pids, cpu_seconds, create_dataset, database_backends, drop_workspace,
-                         gunicorn, host_loop_ms, setup_django)
+from .api_import import (
+    ROOT,
+    Client,
+    child_pids,
+    cpu_seconds,
+    create_dataset,
+    database_backends,
+    drop_workspace,
+    gunicorn,
+    host_loop_ms,
+    setup_django,
+)
 
 ANSWER = json.dumps({"values": {"demonstration": "A clear, kind explanation."}, "status": "submitted"}).encode()
 

@@ -5,6 +5,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 django.setup(set_prefix=False)
 
-from config.handlers import ApplicationHandler  # noqa: E402  (needs the settings configured above)
+# Imported once Django is set up: the handler reads the middleware settings.
+from config.handlers import ApplicationHandler
 
 application = ApplicationHandler()
