@@ -1,13 +1,20 @@
-"""A Redis cache that degrades to "no cache" when Redis is unreachable (DESIGN §9).
+"""A Redis cache that degrades to "no cache" when Redis is unreachable (DESIGN §9), with one Redis
+client per connection pool.
 
 The cache only holds throttling counters and rate limits; losing it for a while must not stop
 labelers from recording responses, so connection failures are logged and treated as misses.
+
+Django's Redis cache builds a new `redis.Redis` client for every operation, over a shared
+connection pool; building one fills a table of ~170 response callbacks, ~220 µs of CPU here, and
+every key-authenticated API call reads the failed-attempts counter (`config.api.FailedAuthThrottle`).
+A `redis.Redis` client is safe to share between threads (each command takes a pooled connection), so
+one per pool is kept instead: a GET then costs ~130 µs instead of ~350 µs.
 """
 
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -31,7 +38,24 @@ def _tolerant(default):
     return wrap
 
 
+class _SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _SharedClientRedisCacheClient
+
     get = _tolerant(lambda key, default=None, version=None: default)(RedisCache.get)
     get_many = _tolerant({})(RedisCache.get_many)
     has_key = _tolerant(False)(RedisCache.has_key)
