@@ -4,8 +4,8 @@ Sessions, CSRF, Django's authentication middleware, messages, allauth's account 
 WhiteNoise serve the portal and the admin. A call that carries an API key (`Authorization: Token`
 on /api/, `X-Argilla-Api-Key` on /argilla/) is authenticated by that key alone: it never reads the
 session, and our API views are CSRF-exempt for it. Passing it through those layers cost ~8% of the
-annotation loop's in-process CPU (DESIGN §8) for nothing. Such calls still get every response header the other
-layers set (security, framing, content security policy), and anything else takes the full chain.
+annotation loop's in-process CPU (DESIGN §8) for nothing. Such calls still get every response header
+the other layers set (security, framing, content security policy); anything else takes the full chain.
 """
 
 from django.conf import settings

@@ -163,8 +163,9 @@ def record_with_details(*, user: User, dataset: Dataset, record: Record) -> Reco
     own_only = not tenancy.is_workspace_admin(user, dataset.workspace_id)
     sql, (suggestion_row, question_row, response_row) = _details_sql(connection.vendor, own_only)
     record_id = pk_param(Record, record.pk)
+    params = [record_id, record_id, pk_param(User, user.pk)] if own_only else [record_id, record_id]
     record.visible_suggestions, record.visible_responses = [], []
-    for row in fetch_all(sql, [record_id, record_id, pk_param(User, user.pk)] if own_only else [record_id, record_id]):
+    for row in fetch_all(sql, params):
         (suggestion_values, question_values, response_values), _ = split_row(
             row[1:], (suggestion_row, question_row, response_row)
         )
