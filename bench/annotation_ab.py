@@ -4,15 +4,15 @@
 
 The shared 2-core hosts change speed by up to 2× within minutes, so two runs of bench.annotation_loop
 an hour apart cannot tell a 10% change from the host's drift. This bench checks `--against` out into a
-temporary git worktree, serves it and this tree with gunicorn at the same time (2 workers × 3 threads
-each, against the same PostgreSQL database as bench.annotation_loop, one dataset each), and sends
-alternating bursts of `--burst` submissions (next + submit) from `--labelers` labelers to one server
-and then the other, switching which goes first every round. Each burst opens fresh keep-alive
-connections (the idle server closes the old ones) and is timed on its own: wall time, the server's
-worker CPU and the PostgreSQL backends' CPU (only one server is busy at a time). Prints one JSON line:
-the median of each figure per tree, and the median of the per-round ratios this/other, which is the
-number to read. The revision must run on this tree's database schema (same migrations).
-"""
+temporary git worktree, serves it and this tree with gunicorn at the same time (2 workers each, with
+this tree's config/gunicorn.py threads, against the same PostgreSQL database as bench.annotation_loop,
+one dataset each), and sends alternating bursts of `--burst` submissions (next + submit) from
+`--labelers` labelers to one server and then the other, switching which goes first every round. Each
+burst opens fresh keep-alive connections (the idle server closes the old ones) and is timed on its own:
+wall time, the server's worker CPU and the PostgreSQL backends' CPU (only one server is busy at a
+time). Prints one JSON line: the median of each figure per tree, and the median of the per-round ratios
+this/other, which is the number to read. The revision must run on this tree's database schema (same
+migrations)."""
 
 import argparse
 import json
@@ -23,6 +23,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from config import gunicorn as gunicorn_settings
 
 from .annotation_loop import _vacuum_analyze
 from .api_import import (
@@ -77,8 +79,8 @@ def _compare(trees: dict[str, Path], args) -> dict:
     loop_before = host_loop_ms()
     bursts: dict[str, list[dict]] = {name: [] for name in trees}
     try:
-        with gunicorn(workers=2, threads=3, tree=trees["this"]) as this_port, \
-                gunicorn(workers=2, threads=3, tree=trees["other"]) as other_port:
+        with gunicorn(workers=2, threads=gunicorn_settings.threads, tree=trees["this"]) as this_port, \
+                gunicorn(workers=2, threads=gunicorn_settings.threads, tree=trees["other"]) as other_port:
             ports = {"this": this_port, "other": other_port}
             for round_number in range(args.rounds):
                 order = ("this", "other") if round_number % 2 == 0 else ("other", "this")

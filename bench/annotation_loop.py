@@ -20,8 +20,19 @@ import threading
 import time
 from collections import defaultdict
 
-from .api_import import (Client, child_pids, cpu_seconds, create_dataset, database_backends, drop_workspace,
-                         gunicorn, host_loop_ms, setup_django)
+from config import gunicorn as gunicorn_settings
+
+from .api_import import (
+    Client,
+    child_pids,
+    cpu_seconds,
+    create_dataset,
+    database_backends,
+    drop_workspace,
+    gunicorn,
+    host_loop_ms,
+    setup_django,
+)
 
 
 def main() -> None:
@@ -30,8 +41,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=None, help="submissions to make (default 300 per labeler, 3000 max)")
     parser.add_argument("--max-seconds", type=float, default=120.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=3,
-                        help="gunicorn threads per worker (config/gunicorn.py's default)")
+    parser.add_argument("--threads", type=int, default=gunicorn_settings.threads,
+                        help="gunicorn threads per worker (default: config/gunicorn.py's)")
     args = parser.parse_args()
     target = args.n or min(300 * args.labelers, 3000)
     setup_django()

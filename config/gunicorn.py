@@ -7,9 +7,13 @@ import os
 
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
-# Three threads per worker: on two cores, with 32 labelers looping, 3 served ~8% more submissions
-# than 4 (less contention for each process's interpreter lock) and more than 2 (bench/README.md).
-threads = int(os.environ.get("WEB_THREADS", "3"))
+# One thread per worker: a request here is CPU-bound Python with short database round trips, so
+# threads of one process mostly wait for its interpreter lock. Under the 32-labeler benchmark on two
+# cores, 1 thread served ~15% more submissions than 3 (five alternating pairs, every pair in its
+# favour), with ~10% less app CPU and ~20% less PostgreSQL CPU per submission (bench/README.md).
+# Keep-alive connections still wait in each worker's poller, not in a thread. Raise it (or the
+# workers) where slow clients reach gunicorn without a buffering proxy in front.
+threads = int(os.environ.get("WEB_THREADS", "1"))
 # Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections over
 # them. With one shared socket, whichever worker is first to accept keeps the keep-alive connections
 # it took: under the annotation-loop benchmark one worker served 32 labelers on one core while the
