@@ -1,7 +1,7 @@
 """On PostgreSQL the annotation loop locks a record FOR NO KEY UPDATE: a transaction that only points
-rows at the record must not hold up a labeler taking or answering it. A distribution's foreign-key
-checks run at commit (Django's constraints are deferred) and hold KEY SHARE on every record they
-check until the commit ends, seconds for 300,000 assignments."""
+rows at the record must not hold up a labeler taking or answering it. A distribution's reference
+checks (statement-level triggers, labeling migration 0006) hold KEY SHARE on every record its
+assignments name until the transaction ends, seconds for 300,000 assignments."""
 
 import threading
 
@@ -28,8 +28,6 @@ def assignment_held_open(admin):
             try:
                 user = UserFactory()
                 with transaction.atomic():
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check now, as a commit would
                     Assignment.objects.create(record=record, user=user, assigned_by=admin)
                     inserted.set()
                     release.wait(timeout=30)
