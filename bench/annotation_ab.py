@@ -139,7 +139,7 @@ def _burst(port: int, dataset_id, keys: list[str], submissions: int) -> dict:
     db_after = _backend_cpu()
     db = sum(seconds - db_before.get(pid, 0.0) for pid, seconds in db_after.items())
     for client in clients:
-        client.connection.close()
+        client.close()
     done = submissions - max(left[0], 0) - len(errors)
     if done <= 0:
         raise SystemExit(f"No submission went through on port {port}: {errors[:5]}")

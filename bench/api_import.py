@@ -248,9 +248,13 @@ class Client:
         else:
             raise RuntimeError(f"a {status} response without a length: {headers}")
         if headers.get(b"connection") == b"close":
+            self.close()
+        return status, content
+
+    def close(self) -> None:
+        if self.sock is not None:
             self.sock.close()
             self.sock = None
-        return status, content
 
     def _fill(self) -> None:
         data = self.sock.recv(65536)

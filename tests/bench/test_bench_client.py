@@ -76,3 +76,15 @@ def test_reconnects_after_the_server_closes(server):
     assert client.request("GET", "/length") == (200, b'{"ok": true}')
 
     assert len(connections) == 2
+
+
+def test_closing_lets_the_next_request_open_a_new_connection(server):
+    port, _, connections = server
+    client = Client(port, "secret")
+    client.request("GET", "/length")
+
+    client.close()
+    client.close()
+    assert client.request("GET", "/none") == (204, b"")
+
+    assert len(connections) == 2
