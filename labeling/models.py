@@ -192,6 +192,11 @@ class Record(TimestampedModel):
     def __str__(self) -> str:
         return self.external_id or str(self.id)
 
+    @classmethod
+    def status_for(cls, submitted_count: int, min_submitted: int) -> str:
+        """The record-status rule (DESIGN §3): completed once it holds `min_submitted` submitted responses."""
+        return cls.Status.COMPLETED if submitted_count >= min_submitted else cls.Status.PENDING
+
 
 class Suggestion(TimestampedModel):
     class Type(models.TextChoices):
