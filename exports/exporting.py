@@ -12,16 +12,17 @@ the per-record Python work to reconciliation and formatting (DESIGN §8: ≥ 20,
 import hashlib
 import random
 from collections import defaultdict
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, FloatField, Func, Q, TextField
+from django.db.models import F, FloatField, Func, TextField
 from django.db.models.fields.json import KeyTransform, compile_json_path
 from django.db.models.functions import Coalesce
 
 from config.errors import InvalidInput
+from labeling.metadata_filter import metadata_conditions, metadata_filter, metadata_types
 from labeling.models import Dataset, Question, Record, Response, Suggestion
 
 from . import reconcile
@@ -136,25 +137,14 @@ def normalize_options(datasets: list[Dataset], raw: Any) -> ExportOptions:
     if test_size is not None and (isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1):
         raise _bad("'test_size' is a fraction between 0 and 1 (e.g. 0.1).", "test_size")
     options.test_size = test_size
-    options.metadata_filter = _metadata_filter(raw.get("metadata_filter"))
+    options.metadata_filter = {} if raw.get("metadata_filter") is None else raw["metadata_filter"]
+    metadata_conditions(options.metadata_filter, types=metadata_types(datasets), allow_undeclared=True,
+                        field="metadata_filter")
     options.min_rating = _min_rating(raw.get("min_rating"))
 
     _check_compatible(datasets, options)
     options.answer_questions = _common_answer_questions(datasets, options.demonstration_question)
     return options
-
-
-def _metadata_filter(raw: Any) -> dict:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise _bad("'metadata_filter' maps metadata names to a value, a list of values or {\"min\", \"max\"}.", "metadata_filter")
-    for name, condition in raw.items():
-        if isinstance(condition, dict) and (not condition or set(condition) - {"min", "max"}):
-            raise _bad(f"The range for metadata '{name}' takes 'min' and/or 'max'.", "metadata_filter")
-        if isinstance(condition, list) and not condition:
-            raise _bad(f"The list of values for metadata '{name}' is empty.", "metadata_filter")
-    return raw
 
 
 def _min_rating(raw: Any) -> dict | None:
@@ -209,17 +199,10 @@ def filtered_records(dataset: Dataset, options: ExportOptions):
     records = Record.objects.filter(dataset=dataset)
     if options.completed_only:
         records = records.filter(status=Record.Status.COMPLETED)
-    for name, condition in options.metadata_filter.items():
-        key = f"metadata__{name}"
-        if isinstance(condition, dict):
-            if condition.get("min") is not None:
-                records = records.filter(**{f"{key}__gte": condition["min"]})
-            if condition.get("max") is not None:
-                records = records.filter(**{f"{key}__lte": condition["max"]})
-        elif isinstance(condition, list):
-            records = records.filter(Q(**{f"{key}__in": condition}))
-        else:
-            records = records.filter(**{key: condition})
+    if options.metadata_filter:
+        conditions = metadata_conditions(options.metadata_filter, types=metadata_types([dataset]), allow_undeclared=True,
+                                         field="metadata_filter")
+        records = metadata_filter(records, conditions)
     return records
 
 

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.fields.json import KeyTransform
 
 from accounts import tenancy
 from accounts.models import Membership, User
@@ -28,7 +27,8 @@ from config.collector import cyclic_gc_paused
 from config.errors import Conflict, InvalidInput
 
 from . import distribution
-from .models import Assignment, Dataset, MetadataProperty, Record, Response
+from .metadata_filter import metadata_conditions, metadata_filter, metadata_types
+from .models import Assignment, Dataset, Record, Response
 
 INSERT_BATCH = 5_000
 UNNEST_BATCH = 50_000
@@ -271,7 +271,8 @@ def _select_records(dataset: Dataset, record_ids: Sequence[Any] | None, metadata
     if record_ids is not None:
         records = records.filter(pk__in=_record_ids_checked(dataset, record_ids))
     if metadata:
-        records = _metadata_filter(records, dataset, metadata)
+        conditions = metadata_conditions(metadata, types=metadata_types([dataset]), allow_undeclared=True)
+        records = metadata_filter(records, conditions)
     if only_unassigned:
         records = records.exclude(Exists(Assignment.objects.filter(record_id=OuterRef("pk"))))
     return records
@@ -298,36 +299,6 @@ def _record_ids_checked(dataset: Dataset, record_ids: Sequence[Any]) -> list[uui
         raise InvalidInput(f"{len(bad)} record id(s) are not records of this dataset.",
                            details={"field": "record_ids", "record_ids": bad[:100]})
     return ids
-
-
-def _metadata_filter(records: QuerySet, dataset: Dataset, metadata: Mapping[str, Any]) -> QuerySet:
-    """Records whose metadata match every `key: value` (a list of values matches any of them).
-
-    Keys become JSON paths through KeyTransform under our own alias names, never lookup strings,
-    so a key such as `a__contains` cannot reach the ORM's lookup parser. Values for integer and
-    float metadata properties given as text (the command line) are converted first.
-    """
-    if not isinstance(metadata, Mapping):
-        raise InvalidInput("metadata must be an object of name: value.", details={"field": "metadata"})
-    types = dict(MetadataProperty.objects.filter(dataset=dataset).values_list("name", "type"))
-    for index, (key, value) in enumerate(metadata.items()):
-        if not isinstance(key, str) or not key or len(key) > 200:
-            raise InvalidInput("Metadata filter names are non-empty strings.", details={"field": "metadata"})
-        values = [_metadata_value(types.get(key), key, item) for item in (value if isinstance(value, list) else [value])]
-        alias = f"metadata_filter_{index}"
-        records = records.alias(**{alias: KeyTransform(key, "metadata")}).filter(**{f"{alias}__in": values})
-    return records
-
-
-def _metadata_value(prop_type: str | None, key: str, value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise InvalidInput(f"Metadata filter '{key}' takes a string or a number.", details={"field": "metadata"})
-    if isinstance(value, str) and prop_type in (MetadataProperty.Type.INTEGER, MetadataProperty.Type.FLOAT):
-        try:
-            return int(value) if prop_type == MetadataProperty.Type.INTEGER else float(value)
-        except ValueError:
-            raise InvalidInput(f"Metadata '{key}' is a number; '{value}' is not.", details={"field": "metadata"}) from None
-    return value
 
 
 def _holders(assignments: QuerySet) -> dict:

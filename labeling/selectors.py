@@ -32,6 +32,7 @@ from accounts.models import Membership, User, Workspace
 from config.errors import NotFound
 from config.rows import RowLoader, fetch_all, fetch_one, pk_param, row_loader, split_row
 
+from .metadata_filter import metadata_conditions, metadata_filter, metadata_types
 from .models import Assignment, Dataset, Question, Record, Response, Suggestion
 from .querysets import dataset_row_visible, record_row_visible
 
@@ -441,30 +442,12 @@ def record_filter(records, *, user: User, dataset: Dataset, status: str | None =
     properties (anything else is InvalidInput) and values are converted to the property's type.
     `response_status` is the caller's own response status, or "missing" for records they have not answered.
     """
-    from django.db.models import Exists, OuterRef
-    from django.db.models.fields.json import KeyTransform
-
-    from config.errors import InvalidInput
-
-    from .models import MetadataProperty
-
     if status is not None:
         records = records.filter(status=status)
     if external_id is not None:
         records = records.filter(external_id=external_id)
     if metadata:
-        types = dict(MetadataProperty.objects.filter(dataset=dataset, name__in=list(metadata)).values_list("name", "type"))
-        for position, (name, raw) in enumerate(metadata.items()):
-            if name not in types:
-                raise InvalidInput(f"'{name}' is not a metadata property of this dataset.",
-                                   details={"field": f"metadata.{name}"})
-            try:
-                value = {"integer": int, "float": float}.get(types[name], str)(raw)
-            except ValueError:
-                raise InvalidInput(f"metadata.{name} takes a {types[name]} value.",
-                                   details={"field": f"metadata.{name}"}) from None
-            alias = f"metadata_filter_{position}"
-            records = records.alias(**{alias: KeyTransform(name, "metadata")}).filter(**{alias: value})
+        records = metadata_filter(records, metadata_conditions(metadata, types=metadata_types([dataset])))
     if response_status is not None:
         own = Response.objects.filter(record_id=OuterRef("pk"), user_id=user.pk)
         if response_status == "missing":

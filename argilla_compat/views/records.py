@@ -7,13 +7,15 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.selectors import user_list
+from config.errors import InvalidInput
 from labeling import services
+from labeling.metadata_filter import metadata_conditions, metadata_q, metadata_types
 from labeling.models import Dataset, Record
 from labeling.selectors import dataset_get, record_get, records_readable, response_get, response_list
 
 from .. import shapes
-from ..selectors import record_rows
 from ..http import ArgillaError, Call, json_response, no_content, parse_uuid, unprocessable
+from ..selectors import record_rows
 
 MAX_CREATE = 1000
 MAX_UPSERT = 500
@@ -65,17 +67,20 @@ def _status_condition(call: Call, dataset: Dataset, wanted: set[str]) -> Q:
 
 
 def _metadata_condition(dataset: Dataset, name: str, *, terms: list | None = None, bounds: dict | None = None) -> Q:
-    """Terms (`name in terms`) or a numeric range (`{"ge", "le"}`) on a declared metadata property."""
-    prop = dataset.metadata_properties.filter(name=name).first()
-    if prop is None:
-        raise unprocessable(f"Unknown metadata property '{name}'.")
-    if prop.type == "terms":
-        if not isinstance(terms, list):
-            raise unprocessable(f"Metadata filter '{name}' needs a list of terms.")
-        return Q(**{f"metadata__{name}__in": terms})
-    if not isinstance(bounds, dict) or not set(bounds) <= {"ge", "le"}:
-        raise unprocessable(f"Metadata filter '{name}' must be {{\"ge\": n, \"le\": n}}.")
-    return Q(**{f"metadata__{name}__{op[0]}te": value for op, value in bounds.items() if value is not None})
+    """Terms (`name in terms`) or a numeric range (`{"ge", "le"}`) on a declared metadata property,
+    checked by the one metadata-filter rule; its refusals are Argilla's 422."""
+    if bounds:
+        if not isinstance(bounds, dict) or not set(bounds) <= {"ge", "le"}:
+            raise unprocessable(f"Metadata filter '{name}' must be {{\"ge\": n, \"le\": n}}.")
+        spec = {"min": bounds.get("ge"), "max": bounds.get("le")}
+    elif isinstance(terms, list):
+        spec = terms
+    else:
+        raise unprocessable(f"Metadata filter '{name}' needs a list of terms or a range.")
+    try:
+        return metadata_q(metadata_conditions({name: spec}, types=metadata_types([dataset])))
+    except InvalidInput as error:
+        raise unprocessable(error.message) from None
 
 
 def _query_conditions(call: Call, dataset: Dataset) -> list[Q]:
