@@ -7,10 +7,12 @@ PORT ?= 8000
 
 .PHONY: run test test-argilla worker serve migrate demo clean
 
-$(VENV)/.installed: requirements.txt
+# One environment for the demo, the tests and the benchmarks: the service's packages and the test tools.
+# A deployment installs requirements.txt alone.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 migrate: $(VENV)/.installed
