@@ -129,11 +129,11 @@ def _records_write_postgres(dataset: Dataset, items: list[Mapping], external_ids
     new_count = len(items) - len(existing)
     written: list[tuple] = []
     changes: list[tuple] = []
-    new_rows = _record_rows(dataset, items, existing, first_ordinal, new_count, now, written, changes)
+    new_lines = _record_rows(dataset, items, existing, first_ordinal, new_count, now, written, changes)
     if new_count:
-        records_copy.records_insert(new_rows)
+        records_copy.records_insert(new_lines)
     else:
-        deque(new_rows, maxlen=0)
+        deque(new_lines, maxlen=0)
     if changes:
         records_copy.records_update(changes, now)
 
@@ -149,12 +149,15 @@ def _records_write_postgres(dataset: Dataset, items: list[Mapping], external_ids
 
 
 def _record_rows(dataset: Dataset, items: list[Mapping], existing: Mapping[str, tuple], first_ordinal: int,
-                 new_count: int, now, written: list[tuple], changes: list[tuple]) -> Iterator[tuple]:
-    """Yield the rows of new records, as they are made; append every item's row (new or updated) to
-    `written` in input order, and each existing record's `(id, fields, metadata)` JSON to `changes`."""
+                 new_count: int, now, written: list[tuple], changes: list[tuple]) -> Iterator[str]:
+    """Yield the COPY lines of new records, as they are made; append every item's row (new or updated)
+    to `written` in input order, and each existing record's `(id, fields, metadata)` JSON to `changes`."""
     make_row = records_copy.record_row()
-    dumps = records_copy.json_text
+    dumps, copy_text, copy_json = records_copy.json_text, records_copy.copy_text, records_copy.copy_json
     pending = Record.Status.PENDING.value
+    constants = {"inserted_at": now, "updated_at": now, "dataset_id": dataset.pk, "status": pending,
+                 "submitted_count": 0}
+    line = records_copy.line_template(constants).format
     random_bytes = os.urandom(16 * new_count)  # uuid4's randomness, one call for the batch
     ordinal = first_ordinal
     for item in items:
@@ -165,12 +168,12 @@ def _record_rows(dataset: Dataset, items: list[Mapping], existing: Mapping[str, 
         if old is None:
             start = 16 * (ordinal - first_ordinal)
             ordinal += 1
-            row = make_row({"id": uuid.UUID(bytes=random_bytes[start : start + 16], version=4), "inserted_at": now,
-                            "updated_at": now, "dataset_id": dataset.pk, "ordinal": ordinal,
-                            "external_id": external_id, "fields": fields, "metadata": dict(metadata or {}),
-                            "status": pending, "submitted_count": 0})
-            written.append(row)
-            yield row
+            record_id = uuid.UUID(bytes=random_bytes[start : start + 16], version=4)
+            metadata = dict(metadata or {})
+            written.append(make_row({**constants, "id": record_id, "ordinal": ordinal, "external_id": external_id,
+                                     "fields": fields, "metadata": metadata}))
+            yield line(id=record_id, ordinal=ordinal, external_id=copy_text(external_id), fields=copy_json(fields),
+                       metadata=copy_json(metadata))
         else:
             _, record_id, inserted_at, old_ordinal, old_metadata, status, submitted = old
             # NULL metadata keeps the stored one (the item left it out).

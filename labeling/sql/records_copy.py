@@ -41,32 +41,25 @@ def _json_encoder() -> Callable[[Any], str]:
 json_text = _json_encoder()
 
 
-def _copy_text(value: str | None) -> str:
+def copy_text(value: str | None) -> str:
+    """A text value in COPY's text format (None is its NULL)."""
     return "\\N" if value is None else value.translate(_COPY_ESCAPES)
 
 
-def _copy_json(value: Any) -> str:
+def copy_json(value: Any) -> str:
+    """A JSON value as JSONField stores it, in COPY's text format."""
     # json.dumps output is ASCII without control characters: only its backslashes need escaping.
     return json_text(value).replace("\\", "\\\\")
 
 
-def _copy_datetime(value: datetime) -> str:
-    return value.isoformat()
-
-
-def _copy_other(value: Any) -> str:
-    """UUIDs and integers: their text is what PostgreSQL reads; None is COPY's NULL."""
-    return "\\N" if value is None else str(value)
-
-
-def _copy_encoder(field: models.Field) -> Callable[[Any], str]:
+def _copy_constant(field: models.Field, value: Any) -> str:
     if isinstance(field, models.JSONField):
-        return _copy_json
+        return copy_json(value)
     if isinstance(field, models.DateTimeField):
-        return _copy_datetime
-    if isinstance(field, (models.CharField, models.TextField)):
-        return _copy_text
-    return _copy_other
+        return value.isoformat()
+    if value is None or isinstance(field, (models.CharField, models.TextField)):
+        return copy_text(value)
+    return str(value)  # UUIDs and integers: their text is what PostgreSQL reads
 
 
 @cache
@@ -81,32 +74,45 @@ def record_row() -> Callable[[Mapping[str, Any]], tuple]:
     return operator.itemgetter(*record_attnames())
 
 
+def line_template(constants: Mapping[str, Any]) -> str:
+    """A `str.format` template of one record's COPY line, columns in model order: the `constants`
+    (`{attname: value}`, the same for every row of a call) already encoded, `{attname}` for the others.
+
+    Fill it with UUIDs and integers as they are, text through `copy_text`, JSON through `copy_json`.
+    """
+    columns = []
+    for field in Record._meta.concrete_fields:
+        if field.attname in constants:
+            columns.append(_copy_constant(field, constants[field.attname]).replace("{", "{{").replace("}", "}}"))
+        else:
+            columns.append(f"{{{field.attname}}}")
+    return "\t".join(columns) + "\n"
+
+
 @cache
-def _copy_sql() -> tuple[str, tuple[Callable[[Any], str], ...]]:
-    fields = Record._meta.concrete_fields
+def _copy_sql() -> str:
     qn = rows.this_threads_connection().ops.quote_name
-    sql = f"COPY {qn(Record._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
-    return sql, tuple(_copy_encoder(f) for f in fields)
+    columns = ", ".join(qn(f.column) for f in Record._meta.concrete_fields)
+    return f"COPY {qn(Record._meta.db_table)} ({columns}) FROM STDIN"
 
 
-def records_insert(new_rows: Iterable[Sequence]) -> None:
-    """COPY `new_rows` (rows in model order) into the record table, sent in chunks as they are made, so
-    PostgreSQL stores one chunk while Python encodes the next.
+def records_insert(lines: Iterable[str]) -> None:
+    """COPY `lines` (filled `line_template`s) into the record table, sent in chunks as they are made,
+    so PostgreSQL stores one chunk while Python encodes the next.
 
-    ORM equivalent: `Record.objects.bulk_create([Record(**dict(zip(record_attnames(), row))) ...])`.
+    ORM equivalent: `Record.objects.bulk_create(records)`.
     """
     db = rows.this_threads_connection()
-    sql, encoders = _copy_sql()
-    lines: list[str] = []
+    chunk: list[str] = []
     # Django wraps errors of execute() only; COPY goes to the driver directly.
-    with db.cursor() as cursor, db.wrap_database_errors, cursor.copy(sql) as copy:
-        for row in new_rows:
-            lines.append("\t".join([encode(value) for encode, value in zip(encoders, row)]) + "\n")
-            if len(lines) == COPY_CHUNK:
-                copy.write("".join(lines))
-                lines.clear()
-        if lines:
-            copy.write("".join(lines))
+    with db.cursor() as cursor, db.wrap_database_errors, cursor.copy(_copy_sql()) as copy:
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) == COPY_CHUNK:
+                copy.write("".join(chunk))
+                chunk.clear()
+        if chunk:
+            copy.write("".join(chunk))
 
 
 def records_by_external_id(dataset_id, external_ids: list[str]) -> dict[str, tuple]:
