@@ -63,7 +63,9 @@ def create_dataset(*, labelers: int = 0, records: list | None = None):
     open dataset (min_submitted=1) holding `records`. Returns (dataset, admin_key, labeler_keys)."""
     from accounts.models import Membership
     from accounts.services import api_key_create, membership_set, user_create, workspace_create
-    from labeling import services
+    from labeling.services import bulk as bulk_services
+    from labeling.services import datasets as dataset_services
+    from labeling.services import records as record_services
 
     run = uuid.uuid4().hex[:8]
     admin, admin_key = user_create(actor=None, username=f"bench-admin-{run}", is_owner=True, create_api_key=True)
@@ -73,14 +75,14 @@ def create_dataset(*, labelers: int = 0, records: list | None = None):
         user, _ = user_create(actor=None, username=f"bench-{run}-{i}")
         membership_set(actor=admin, workspace=workspace, user=user, role=Membership.Role.ANNOTATOR)
         keys.append(api_key_create(actor=None, user=user)[1])
-    dataset = services.dataset_create(
+    dataset = dataset_services.dataset_create(
         actor=admin, workspace=workspace, name="prompts", fields=[{"name": "prompt"}],
         questions=[{"name": "demonstration", "type": "text"}],
     )
-    dataset = services.dataset_publish(actor=admin, dataset=dataset)
-    for start in range(0, len(records or []), services.MAX_RECORDS_PER_CALL):
-        chunk = records[start:start + services.MAX_RECORDS_PER_CALL]
-        services.records_upsert(actor=admin, dataset=dataset, items=chunk)
+    dataset = dataset_services.dataset_publish(actor=admin, dataset=dataset)
+    for start in range(0, len(records or []), bulk_services.MAX_RECORDS_PER_CALL):
+        chunk = records[start:start + bulk_services.MAX_RECORDS_PER_CALL]
+        record_services.records_upsert(actor=admin, dataset=dataset, items=chunk)
     return dataset, admin_key, keys
 
 
@@ -89,7 +91,17 @@ def drop_workspace(dataset) -> None:
     from django.db import connection, transaction
 
     from accounts.models import ApiKey, Membership, User, Workspace
-    from labeling.models import Assignment, Claim, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
+    from labeling.models import (
+        Assignment,
+        Claim,
+        Dataset,
+        Field,
+        MetadataProperty,
+        Question,
+        Record,
+        Response,
+        Suggestion,
+    )
 
     records = f"SELECT id FROM {Record._meta.db_table} WHERE dataset_id = %s"
     users = f"SELECT user_id FROM {Membership._meta.db_table} WHERE workspace_id = %s"

@@ -57,16 +57,16 @@ def main() -> None:
 
     from accounts.models import User, Workspace
     from exports import services
-    from labeling import services as labeling_services
+    from labeling.services import datasets as dataset_services
 
     run = uuid.uuid4().hex[:8]
     owner, _ = User.objects.get_or_create(username="bench-import-owner", defaults={"is_superuser": True})
     workspace, _ = Workspace.objects.get_or_create(name="bench-import")
-    dataset = labeling_services.dataset_create(
+    dataset = dataset_services.dataset_create(
         actor=owner, workspace=workspace, name=f"import-{run}", fields=[{"name": "prompt"}],
         questions=[{"name": "demonstration", "type": "text"}],
     )
-    dataset = labeling_services.dataset_publish(actor=owner, dataset=dataset)
+    dataset = dataset_services.dataset_publish(actor=owner, dataset=dataset)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"prompts.{args.format}"
         _write(path, args.n, args.format)
@@ -87,7 +87,7 @@ def main() -> None:
     print(json.dumps({"bench": "file_import", "format": args.format, "records": args.n, "file_mb": round(size / 2**20, 1),
                       "seconds": round(elapsed, 2), "records_per_s": round(args.n / elapsed),
                       **cpu_figures(args.n, app_cpu, db_cpu, load)}))
-    labeling_services.dataset_delete(actor=owner, dataset=dataset)
+    dataset_services.dataset_delete(actor=owner, dataset=dataset)
 
 
 if __name__ == "__main__":

@@ -60,13 +60,14 @@ def setup_django(db_path: Path) -> None:
 def create_dataset(n: int):
     """A demo-like open dataset with `n` records and one annotator; returns (dataset, username)."""
     from accounts import services as accounts
-    from labeling import services
+    from labeling.services import datasets as dataset_services
+    from labeling.services import records as record_services
 
     owner, _ = accounts.user_create(actor=None, username="bench-owner", password=PASSWORD, is_owner=True)
     annotator, _ = accounts.user_create(actor=None, username="bench-labeler", password=PASSWORD)
     workspace = accounts.workspace_create(actor=owner, name="bench-portal")
     accounts.membership_set(actor=owner, workspace=workspace, user=annotator)
-    dataset = services.dataset_create(
+    dataset = dataset_services.dataset_create(
         actor=owner, workspace=workspace, name="portal-loop",
         guidelines="Write the answer **you** would want to receive.\n\n- Be correct first, then brief.",
         fields=[{"name": "prompt", "title": "Prompt"}],
@@ -76,8 +77,8 @@ def create_dataset(n: int):
              "settings": {"options": [1, 2, 3, 4, 5]}},
         ],
     )
-    dataset = services.dataset_publish(actor=owner, dataset=dataset)
-    services.records_upsert(actor=owner, dataset=dataset, items=[
+    dataset = dataset_services.dataset_publish(actor=owner, dataset=dataset)
+    record_services.records_upsert(actor=owner, dataset=dataset, items=[
         {"external_id": f"p{i}", "fields": {"prompt": f"Prompt {i}: explain a tricky idea to a curious twelve-year-old."}}
         for i in range(n)
     ])

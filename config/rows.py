@@ -7,24 +7,29 @@ connection, and their rows become ordinary model instances here, with the same c
 applies (UUIDs and datetimes on SQLite, JSON everywhere).
 """
 
+import logging
+import time
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from psycopg.errors import DataError
+
+_logger = logging.getLogger("django.db.backends")
 
 
 def _runs_prepared(db) -> bool:
-    return (db.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS and not db.queries_logged
-            and not db.execute_wrappers)
+    return db.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS and not db.execute_wrappers
 
 
 def this_threads_connection():
     """The default database's connection for this thread, looked up once.
 
     `django.db.connection` is a proxy that looks the connection up again (in an asgiref Local) on
-    every attribute access: the annotation loop made ~90 such lookups per request, ~5% of its CPU.
+    every attribute access, and the annotation loop reads it many times per request.
     """
     return connections[DEFAULT_DB_ALIAS]
 
@@ -36,10 +41,10 @@ def _run(sql: str, params: Sequence, fetch: Callable):
     (`config.postgresql.DatabaseWrapper.statement_cursor`), with the checks and error translation
     Django's cursor wrapper applies. Its parameters are bound by the server and the connection
     (settings DB_PREPARED_STATEMENTS) prepares each statement on first use, so PostgreSQL plans it
-    once per connection; the ORM's cursors bind on the client and are never prepared. A new wrapped
-    cursor per statement cost ~40 µs of CPU on top of the round trip (132 → ~92 µs for a trivial
-    SELECT). While queries are logged (DEBUG, tests counting queries) or wrapped, it is the ORM's
-    cursor, whose log shows each statement with its values.
+    once per connection; the ORM's cursors bind on the client and are never prepared, and a new
+    wrapped cursor per statement costs CPU on top of the round trip. While queries are logged (DEBUG,
+    tests counting queries) it is the same cursor, and the statement is logged as Django's debug
+    cursor logs it. Under execute wrappers (which take Django's cursor) it is the ORM's cursor.
     """
     db = this_threads_connection()
     if not _runs_prepared(db):
@@ -52,8 +57,35 @@ def _run(sql: str, params: Sequence, fetch: Callable):
     db.validate_no_broken_transaction()
     with db.wrap_database_errors:
         statement = db.statement_cursor()
-        statement.execute(sql, params)
+        if db.queries_logged:
+            with _logged(db, sql, params):
+                statement.execute(sql, params)
+        else:
+            statement.execute(sql, params)
         return fetch(statement)
+
+
+def _with_values(db, sql: str, params: Sequence) -> str:
+    """The statement with its values, as the log of Django's cursors shows it."""
+    try:
+        return db.ops.compose_sql(sql, params)
+    except DataError:
+        return sql
+
+
+@contextmanager
+def _logged(db, sql: str, params: Sequence):
+    """Record the statement in `db.queries_log` and the `django.db.backends` log, as Django's
+    CursorDebugWrapper does, so that DEBUG and query-counting tests see every statement."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        duration = time.monotonic() - start
+        text = _with_values(db, sql, params)
+        db.queries_log.append({"sql": text, "time": f"{duration:.3f}"})
+        _logger.debug("(%.3f) %s; args=%s; alias=%s", duration, text, params, db.alias,
+                      extra={"duration": duration, "sql": text, "params": params, "alias": db.alias})
 
 
 def fetch_one(sql: str, params: Sequence) -> tuple | None:

@@ -2,7 +2,7 @@
 
 The file is read twice, streaming both times: first every row is mapped and validated (bad rows
 collected with their line numbers), then, when the file may be imported, the good rows go to
-`labeling.services.records_upsert` in batches inside one transaction, so an import is all or
+`labeling.services.records.records_upsert` in batches inside one transaction, so an import is all or
 nothing and a retried job cannot write twice.
 """
 
@@ -16,17 +16,18 @@ from django.db import transaction
 from accounts import tenancy
 from accounts.models import User
 from config.errors import InvalidInput
-from labeling import services as labeling_services
 from labeling import validation
 from labeling.errors import DatasetNotReady
 from labeling.models import Dataset, MetadataProperty
+from labeling.services import bulk as bulk_services
+from labeling.services import records as record_services
 
 from .errors import InvalidImportFile
 from .readers import READERS, RowError
 
 PROGRESS_EVERY = 5_000  # rows between progress reports while validating
 # Rows per records_upsert call: its most, since each call pays fixed queries (schema, lock, max ordinal).
-BATCH = labeling_services.MAX_RECORDS_PER_CALL
+BATCH = bulk_services.MAX_RECORDS_PER_CALL
 MAX_REPORTED_ROWS = 1_000
 NESTED_KEYS = {"fields", "metadata", "external_id", "suggestions"}
 
@@ -244,7 +245,7 @@ def records_import_file(
 
 
 def _write(actor: User, dataset: Dataset, batch: list[dict], result: ImportResult) -> int:
-    bulk = labeling_services.records_upsert(actor=actor, dataset=dataset, items=batch, on_error="reject")
+    bulk = record_services.records_upsert(actor=actor, dataset=dataset, items=batch, on_error="reject")
     result.created += bulk.created
     result.updated += bulk.updated
     count = len(batch)

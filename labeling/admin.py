@@ -32,9 +32,13 @@ from config.errors import DomainError
 from config.names import check_dataset_name
 from exports.admin_actions import JOB_ACTIONS
 
-from . import services, validation
+from . import validation
 from .admin_actions import DATASET_ACTIONS, RECORD_ACTIONS
 from .models import Assignment, Claim, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
+from .services import assignments as assignment_services
+from .services import datasets as dataset_services
+from .services import records as record_services
+from .services import responses as response_services
 
 
 def pretty_json(value):
@@ -265,7 +269,7 @@ class DatasetAdmin(TenantAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
-            dataset = services.dataset_create(
+            dataset = dataset_services.dataset_create(
                 actor=request.user,
                 workspace=data["workspace"],
                 name=data["name"],
@@ -278,7 +282,7 @@ class DatasetAdmin(TenantAdmin):
             return
         changes = {name: data[name] for name in form.changed_data if name in DatasetForm.Meta.fields}
         if changes:
-            adopt(obj, services.dataset_update(actor=request.user, dataset=obj, **changes))
+            adopt(obj, dataset_services.dataset_update(actor=request.user, dataset=obj, **changes))
 
     def save_formset(self, request, form, formset, change):
         """Schema rows go through the schema services: new rows are created, saved ones updated where a
@@ -288,7 +292,7 @@ class DatasetAdmin(TenantAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for row in formset.initial_forms:
             if formset._should_delete_form(row):
-                services.schema_item_delete(actor=actor, item=row.instance)
+                dataset_services.schema_item_delete(actor=actor, item=row.instance)
                 formset.deleted_objects.append(row.instance)
             elif row.has_changed() and formset.model in (Field, Question):
                 # The form has already written its values onto row.instance; the services compare
@@ -296,11 +300,11 @@ class DatasetAdmin(TenantAdmin):
                 current = formset.model.objects.select_related("dataset").get(pk=row.instance.pk)
                 data = row.cleaned_data
                 if formset.model is Field:
-                    item = services.field_update(
+                    item = dataset_services.field_update(
                         actor=actor, field=current, title=data["title"], use_markdown=data["use_markdown"]
                     )
                 else:
-                    item = services.question_update(
+                    item = dataset_services.question_update(
                         actor=actor,
                         question=current,
                         title=data["title"],
@@ -310,9 +314,9 @@ class DatasetAdmin(TenantAdmin):
                     )
                 formset.changed_objects.append((item, row.changed_data))
         create = {
-            Field: services.field_create,
-            Question: services.question_create,
-            MetadataProperty: services.metadata_property_create,
+            Field: dataset_services.field_create,
+            Question: dataset_services.question_create,
+            MetadataProperty: dataset_services.metadata_property_create,
         }[formset.model]
         for row in formset.extra_forms:
             if row.has_changed() and not formset._should_delete_form(row):
@@ -328,7 +332,7 @@ class DatasetAdmin(TenantAdmin):
         published = 0
         for dataset in queryset:
             try:
-                services.dataset_publish(actor=request.user, dataset=dataset)
+                dataset_services.dataset_publish(actor=request.user, dataset=dataset)
                 published += 1
             except DomainError as exc:
                 self.message_user(request, f"{dataset.name}: {exc.message}", messages.ERROR)
@@ -336,11 +340,11 @@ class DatasetAdmin(TenantAdmin):
             self.message_user(request, f"Published {published} dataset(s).", messages.SUCCESS)
 
     def delete_model(self, request, obj):
-        services.dataset_delete(actor=request.user, dataset=obj)
+        dataset_services.dataset_delete(actor=request.user, dataset=obj)
 
     def delete_queryset(self, request, queryset):
         for dataset in queryset:
-            services.dataset_delete(actor=request.user, dataset=dataset)
+            dataset_services.dataset_delete(actor=request.user, dataset=dataset)
 
     def get_deleted_objects(self, objs, request):
         """Summarise what goes with the datasets by counts: Django would fetch every record to list it."""
@@ -451,11 +455,11 @@ class RecordAdmin(ExactSearchMixin, TenantAdmin):
         external_id = data.get("external_id") or None
         if not change:
             item = {"fields": data["fields"], "metadata": data.get("metadata") or {}, "external_id": external_id}
-            result = services.records_upsert(actor=request.user, dataset=data["dataset"], items=[item])
+            result = record_services.records_upsert(actor=request.user, dataset=data["dataset"], items=[item])
             adopt(obj, result.records[0])
             return
         current = Record.objects.select_related("dataset").get(pk=obj.pk)
-        record = services.record_update(
+        record = record_services.record_update(
             actor=request.user,
             record=current,
             fields=data["fields"],
@@ -465,13 +469,13 @@ class RecordAdmin(ExactSearchMixin, TenantAdmin):
         adopt(obj, record)
 
     def delete_model(self, request, obj):
-        services.records_delete(actor=request.user, dataset=obj.dataset, record_ids=[obj.pk])
+        record_services.records_delete(actor=request.user, dataset=obj.dataset, record_ids=[obj.pk])
 
     def delete_queryset(self, request, queryset):
         rows = sorted(queryset.values_list("dataset_id", "pk"), key=lambda row: str(row[0]))
         datasets = Dataset.objects.in_bulk({dataset_id for dataset_id, _ in rows})
         for dataset_id, group in groupby(rows, key=lambda row: row[0]):
-            services.records_delete(
+            record_services.records_delete(
                 actor=request.user, dataset=datasets[dataset_id], record_ids=[pk for _, pk in group]
             )
 
@@ -519,11 +523,11 @@ class ResponseAdmin(ExactSearchMixin, TenantAdmin):
         return False
 
     def delete_model(self, request, obj):
-        services.response_delete(actor=request.user, response=obj)
+        response_services.response_delete(actor=request.user, response=obj)
 
     def delete_queryset(self, request, queryset):
         for response in queryset.select_related("record__dataset"):
-            services.response_delete(actor=request.user, response=response)
+            response_services.response_delete(actor=request.user, response=response)
 
 
 class AssignmentForm(forms.ModelForm):
@@ -555,7 +559,7 @@ class AssignmentAdmin(ExactSearchMixin, TenantAdmin):
     def save_model(self, request, obj, form, change):
         adopt(
             obj,
-            services.assignment_add(
+            assignment_services.assignment_add(
                 actor=request.user, record=form.cleaned_data["record"], user=form.cleaned_data["user"]
             ),
         )

@@ -8,8 +8,9 @@ from django.db import transaction
 from accounts import services as account_services
 from accounts.models import Membership, User, Workspace
 
-from . import services
 from .models import Dataset
+from .services import datasets as dataset_services
+from .services import records as record_services
 
 SAMPLE = Path(__file__).parent / "demo_data" / "banking77_sample.jsonl"
 
@@ -58,7 +59,7 @@ def demo_load() -> dict:
                 account_services.membership_set(actor=owner, workspace=banking, user=users[name], role=role)
         dataset = Dataset.objects.filter(workspace=banking, name="banking-demonstrations").first()
         if dataset is None:
-            dataset = services.dataset_create(
+            dataset = dataset_services.dataset_create(
                 actor=owner,
                 workspace=banking,
                 name="banking-demonstrations",
@@ -74,17 +75,17 @@ def demo_load() -> dict:
                 ],
                 metadata_properties=[{"name": "category", "type": "terms", "title": "Intent category"}],
             )
-            dataset = services.dataset_publish(actor=owner, dataset=dataset)
+            dataset = dataset_services.dataset_publish(actor=owner, dataset=dataset)
         if not Dataset.objects.filter(workspace=research).exists():
-            private = services.dataset_create(
+            private = dataset_services.dataset_create(
                 actor=owner, workspace=research, name="internal-evals",
                 fields=[{"name": "prompt"}], questions=[{"name": "answer", "type": "text"}],
             )
-            services.dataset_publish(actor=owner, dataset=private)
+            dataset_services.dataset_publish(actor=owner, dataset=private)
     items = [
         {"external_id": row["external_id"], "fields": {"prompt": row["prompt"]}, "metadata": {"category": row["category"]}}
         for row in map(json.loads, SAMPLE.read_text().splitlines())
     ]
-    result = services.records_upsert(actor=owner, dataset=dataset, items=items)
+    result = record_services.records_upsert(actor=owner, dataset=dataset, items=items)
     return {"users": [(name, password) for name, password, _ in DEMO_USERS], "dataset": dataset,
             "records_created": result.created}

@@ -22,10 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import tenancy
 from config.errors import DomainError, NotFound
 
-from . import selectors, services
+from . import selectors
 from .forms import ResponseForm, question_views
 from .models import Dataset, Record, Response
 from .rendering import render_field, render_markdown
+from .services import claims as claim_services
+from .services import responses as response_services
 
 SKIPPED_SESSION_KEY = "portal_skipped"
 # Bounded so that a labeler skipping all day cannot grow the session (and the exclusion list) without limit.
@@ -112,7 +114,7 @@ def annotate_page(request, dataset_id):
     dataset = dataset_or_404(request, dataset_id)
     skipped = _skipped_ids(request, dataset)
     try:
-        record = services.record_claim_next(actor=request.user, dataset=dataset, exclude_ids=skipped)
+        record = claim_services.record_claim_next(actor=request.user, dataset=dataset, exclude_ids=skipped)
     except DomainError as error:
         return render(request, "portal/message.html", {"dataset": dataset, "message": error.message}, status=error.http_status)
     if record is None:
@@ -141,7 +143,7 @@ def record_page(request, dataset_id, record_id):
         )
     action = form.cleaned_data["action"]
     try:
-        services.response_write(actor=request.user, record=record, values=form.values(), status=_STATUS_FOR_ACTION[action])
+        response_services.response_write(actor=request.user, record=record, values=form.values(), status=_STATUS_FOR_ACTION[action])
     except DomainError as error:
         return _annotation(
             request, dataset, record, in_queue=in_queue, data=request.POST,
@@ -212,7 +214,7 @@ def skip_record(request, dataset_id, record_id):
     """Leave a record for later: no response is written, the claim is released, the queue moves on."""
     dataset = dataset_or_404(request, dataset_id)
     record = _record_or_404(request, dataset, record_id)
-    services.claim_release(actor=request.user, record=record)
+    claim_services.claim_release(actor=request.user, record=record)
     skipped = request.session.get(SKIPPED_SESSION_KEY, {})
     ids = [i for i in skipped.get(str(dataset.pk), []) if i != str(record.pk)] + [str(record.pk)]
     skipped[str(dataset.pk)] = ids[-MAX_SKIPPED_PER_DATASET:]
@@ -242,7 +244,7 @@ def draft_autosave(request, dataset_id, record_id):
         values = payload.get("values")
         if not isinstance(values, dict):
             raise DomainError("'values' must be an object keyed by question name.", code="invalid_json")
-        response = services.response_write(actor=request.user, record=record, values=values, status=Response.Status.DRAFT)
+        response = response_services.response_write(actor=request.user, record=record, values=values, status=Response.Status.DRAFT)
     except DomainError as error:
         return _json_error(error)
     return JsonResponse({"status": response.status, "saved_at": response.updated_at.isoformat()})

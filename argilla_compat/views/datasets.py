@@ -3,15 +3,14 @@
 from django.db.models import Count
 
 from accounts import tenancy
-from labeling import services
+from accounts.selectors import workspace_get
 from labeling.models import Dataset, Field, MetadataProperty, Question
 from labeling.selectors import dataset_get, dataset_list, dataset_progress, records_readable, response_list
-
-from accounts.selectors import workspace_get
+from labeling.services import datasets as dataset_services
 
 from .. import shapes
-from ..selectors import schema_item_get
 from ..http import Call, json_response, parse_uuid, unprocessable
+from ..selectors import schema_item_get
 
 
 def _dataset(call: Call, dataset_id) -> Dataset:
@@ -46,7 +45,7 @@ def dataset_create(call: Call):
         options["min_submitted"] = _min_submitted(body["distribution"])
     if body.get("allow_extra_metadata") is not None:
         options["allow_extra_metadata"] = bool(body["allow_extra_metadata"])
-    dataset = services.dataset_create(
+    dataset = dataset_services.dataset_create(
         actor=call.user, workspace=workspace, name=body.get("name"), guidelines=body.get("guidelines") or "", **options
     )
     return json_response(shapes.dataset(dataset), status=201)
@@ -71,14 +70,14 @@ def dataset_patch(call: Call, dataset_id):
         changes["allow_extra_metadata"] = bool(body["allow_extra_metadata"])
     if "distribution" in body:
         changes["min_submitted"] = _min_submitted(body["distribution"])
-    dataset = services.dataset_update(actor=call.user, dataset=dataset, **changes)
+    dataset = dataset_services.dataset_update(actor=call.user, dataset=dataset, **changes)
     return json_response(shapes.dataset(dataset))
 
 
 def dataset_delete(call: Call, dataset_id):
     dataset = _dataset(call, dataset_id)
     shaped = shapes.dataset(dataset)
-    services.dataset_delete(actor=call.user, dataset=dataset)
+    dataset_services.dataset_delete(actor=call.user, dataset=dataset)
     return json_response(shaped)
 
 
@@ -88,7 +87,7 @@ def dataset_publish(call: Call, dataset_id):
     # Ours is idempotent; Argilla refuses to publish twice.
     if dataset.status == Dataset.Status.READY:
         raise unprocessable("The dataset is already published.")
-    return json_response(shapes.dataset(services.dataset_publish(actor=call.user, dataset=dataset)))
+    return json_response(shapes.dataset(dataset_services.dataset_publish(actor=call.user, dataset=dataset)))
 
 
 def fields(call: Call, dataset_id):
@@ -99,7 +98,7 @@ def fields(call: Call, dataset_id):
 def field_create(call: Call, dataset_id):
     dataset, body = _dataset(call, dataset_id), call.body
     settings = _settings(body)
-    field = services.field_create(
+    field = dataset_services.field_create(
         actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"),
         required=body.get("required", True), type=settings["type"], use_markdown=settings.get("use_markdown", False),
     )
@@ -114,7 +113,7 @@ def questions(call: Call, dataset_id):
 def question_create(call: Call, dataset_id):
     dataset, body = _dataset(call, dataset_id), call.body
     settings = _settings(body)
-    question = services.question_create(
+    question = dataset_services.question_create(
         actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"),
         description=body.get("description"), required=body.get("required", True), type=settings["type"],
         settings=settings,
@@ -133,7 +132,7 @@ def metadata_properties(call: Call, dataset_id):
 def metadata_property_create(call: Call, dataset_id):
     dataset, body = _dataset(call, dataset_id), call.body
     settings = _settings(body)
-    prop = services.metadata_property_create(
+    prop = dataset_services.metadata_property_create(
         actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"), type=settings["type"],
         settings=settings, visible_for_annotators=body.get("visible_for_annotators", True),
     )
@@ -199,14 +198,14 @@ def users_progress(call: Call, dataset_id):
 def field_patch(call: Call, field_id):
     field, body = schema_item_get(user=call.user, model=Field, item_id=parse_uuid(field_id)), call.body
     settings = body.get("settings") if isinstance(body.get("settings"), dict) else {}
-    field = services.field_update(actor=call.user, field=field, title=body.get("title"),
+    field = dataset_services.field_update(actor=call.user, field=field, title=body.get("title"),
                                   use_markdown=settings.get("use_markdown"))
     return json_response(shapes.field(field))
 
 
 def question_patch(call: Call, question_id):
     question, body = schema_item_get(user=call.user, model=Question, item_id=parse_uuid(question_id)), call.body
-    question = services.question_update(
+    question = dataset_services.question_update(
         actor=call.user, question=question, title=body.get("title"), description=body.get("description"),
         required=body.get("required"), settings=body.get("settings") if isinstance(body.get("settings"), dict) else None,
     )
@@ -216,7 +215,7 @@ def question_patch(call: Call, question_id):
 def _schema_item_delete(call: Call, model, item_id, render):
     item = schema_item_get(user=call.user, model=model, item_id=parse_uuid(item_id))
     shaped = render(item)
-    services.schema_item_delete(actor=call.user, item=item)
+    dataset_services.schema_item_delete(actor=call.user, item=item)
     return json_response(shaped)
 
 

@@ -8,7 +8,7 @@ from accounts import tenancy
 from accounts.models import Membership, User, Workspace
 from accounts.selectors import user_get, user_list, workspace_get, workspace_get_by_name, workspace_users
 from config.errors import NotFound
-from labeling.services import user_delete
+from labeling.services.users import user_delete
 
 from .. import shapes
 from ..http import ArgillaError, Call, json_response, parse_uuid, unprocessable

@@ -8,10 +8,12 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts.selectors import user_list
 from config.errors import InvalidInput
-from labeling import services
 from labeling.metadata_filter import metadata_conditions, metadata_q, metadata_types
 from labeling.models import Dataset, Record
 from labeling.selectors import dataset_get, record_get, records_readable, response_get, response_list
+from labeling.services import records as record_services
+from labeling.services import responses as response_services
+from labeling.services import suggestions as suggestion_services
 
 from .. import shapes
 from ..http import ArgillaError, Call, json_response, no_content, parse_uuid, unprocessable
@@ -248,11 +250,11 @@ def _check_vectors(items: list) -> None:
 def _write(call: Call, dataset: Dataset, rows: list[dict], responses: list[dict]) -> list[Record]:
     """Upsert records and then their responses, all or nothing as Argilla's bulk paths are."""
     with transaction.atomic():
-        result = services.records_upsert(actor=call.user, dataset=dataset, items=rows)
+        result = record_services.records_upsert(actor=call.user, dataset=dataset, items=rows)
         if responses:
             for response in responses:
                 response["record"] = result.records[response["index"]]
-            services.responses_upsert(actor=call.user, dataset=dataset, items=responses)
+            response_services.responses_upsert(actor=call.user, dataset=dataset, items=responses)
     return result.records
 
 
@@ -295,7 +297,7 @@ def records_bulk_upsert(call: Call, dataset_id):
             record = by_external.get(external_id) or by_id.get(str(item.get("id")))
             if record is not None and record.external_id is None:
                 # A record made without an external id, sent back under the id the SDK gave it.
-                record = services.record_update(actor=call.user, record=record, external_id=external_id or str(record.pk))
+                record = record_services.record_update(actor=call.user, record=record, external_id=external_id or str(record.pk))
             row = {"fields": item.get("fields") if item.get("fields") is not None else (record.fields if record else None),
                    "suggestions": translate.suggestions(item.get("suggestions"), index),
                    "external_id": record.external_id if record is not None else external_id}
@@ -322,7 +324,7 @@ def records_delete(call: Call, dataset_id):
     record_ids = [_maybe_uuid(i) for i in ids]
     if None in record_ids:
         raise unprocessable("'ids' must be comma-separated UUIDs.")
-    services.records_delete(actor=call.user, dataset=dataset, record_ids=record_ids)
+    record_services.records_delete(actor=call.user, dataset=dataset, record_ids=record_ids)
     return no_content()
 
 
@@ -337,11 +339,11 @@ def records_update(call: Call, dataset_id):
         for index, item in enumerate(items):
             record = record_get(user=call.user, dataset=dataset, record_id=parse_uuid(item.get("id")))
             if item.get("metadata") is not None:
-                services.record_update(actor=call.user, record=record, metadata=item["metadata"])
+                record_services.record_update(actor=call.user, record=record, metadata=item["metadata"])
             suggestions += [{**spec, "record_id": str(record.pk)}
                             for spec in translate.suggestions(item.get("suggestions"), index)]
         if suggestions:
-            services.suggestions_upsert(actor=call.user, dataset=dataset, items=suggestions)
+            suggestion_services.suggestions_upsert(actor=call.user, dataset=dataset, items=suggestions)
     return no_content()
 
 
@@ -367,18 +369,18 @@ def record_patch(call: Call, record_id):
     _check_vectors([body])
     with transaction.atomic():
         if body.get("metadata") is not None:
-            services.record_update(actor=call.user, record=record, metadata=body["metadata"])
+            record_services.record_update(actor=call.user, record=record, metadata=body["metadata"])
         if body.get("suggestions"):
             translate = _Translation(call, record.dataset, [])
             items = [{**s, "record_id": str(record.pk)} for s in translate.suggestions(body["suggestions"], 0)]
-            services.suggestions_upsert(actor=call.user, dataset=record.dataset, items=items)
+            suggestion_services.suggestions_upsert(actor=call.user, dataset=record.dataset, items=items)
     return json_response(_shown(call, record))
 
 
 def record_delete(call: Call, record_id):
     record = _record(call, record_id)
     shaped = _shown(call, record)
-    services.records_delete(actor=call.user, dataset=record.dataset, record_ids=[record.pk])
+    record_services.records_delete(actor=call.user, dataset=record.dataset, record_ids=[record.pk])
     return json_response(shaped)
 
 
@@ -390,7 +392,7 @@ def response_create(call: Call, record_id):
         raise ArgillaError(
             409, f"Response already exists for record with id `{record.pk}` and by user with id `{call.user.pk}`"
         )
-    response = services.response_write(
+    response = response_services.response_write(
         actor=call.user, record=record, values=shapes.unwrap_values(body.get("values")), status=body.get("status")
     )
     return json_response(shapes.response(response), status=201)
@@ -399,7 +401,7 @@ def response_create(call: Call, record_id):
 def response_update(call: Call, response_id):
     """Argilla's UI path: replace a response's values and status (its author, or an admin on their behalf)."""
     response, body = response_get(user=call.user, response_id=parse_uuid(response_id)), call.body
-    response = services.response_write(
+    response = response_services.response_write(
         actor=call.user, record=response.record, values=shapes.unwrap_values(body.get("values")),
         status=body.get("status"), user=response.user,
     )
@@ -409,5 +411,5 @@ def response_update(call: Call, response_id):
 def response_delete(call: Call, response_id):
     response = response_get(user=call.user, response_id=parse_uuid(response_id))
     shaped = shapes.response(response)
-    services.response_delete(actor=call.user, response=response)
+    response_services.response_delete(actor=call.user, response=response)
     return json_response(shaped)

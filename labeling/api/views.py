@@ -21,7 +21,13 @@ from config.api import (
     api_schema,
     represent,
 )
-from labeling import models, selectors, services
+from labeling import models, selectors
+from labeling.services import bulk as bulk_services
+from labeling.services import claims as claim_services
+from labeling.services import datasets as dataset_services
+from labeling.services import records as record_services
+from labeling.services import responses as response_services
+from labeling.services import suggestions as suggestion_services
 
 from .serializers import (
     BulkResultOutputSerializer,
@@ -83,7 +89,7 @@ class DatasetListApi(ApiView):
     def post(self, request):
         data = self.parse_body(self.InputSerializer)
         workspace = account_selectors.workspace_get(user=request.user, workspace_id=data.pop("workspace"))
-        dataset = services.dataset_create(actor=request.user, workspace=workspace, **data)
+        dataset = dataset_services.dataset_create(actor=request.user, workspace=workspace, **data)
         selectors.dataset_with_schema(dataset)
         return Response(DatasetOutputSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
@@ -103,19 +109,19 @@ class DatasetDetailApi(DatasetScopedApi):
     @api_schema(request=InputSerializer, responses=DatasetOutputSerializer, summary="Change a dataset's settings (admins)")
     def patch(self, request, dataset_id):
         data = self.parse_body(self.InputSerializer)
-        dataset = services.dataset_update(actor=request.user, dataset=self.dataset, **data)
+        dataset = dataset_services.dataset_update(actor=request.user, dataset=self.dataset, **data)
         return Response(DatasetOutputSerializer(selectors.dataset_with_schema(dataset)).data)
 
     @api_schema(responses={204: None}, summary="Delete a dataset with its records and responses (admins)")
     def delete(self, request, dataset_id):
-        services.dataset_delete(actor=request.user, dataset=self.dataset)
+        dataset_services.dataset_delete(actor=request.user, dataset=self.dataset)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DatasetPublishApi(DatasetScopedApi):
     @api_schema(request=None, responses=DatasetOutputSerializer, summary="Publish a draft: draft → ready (admins)")
     def post(self, request, dataset_id):
-        dataset = services.dataset_publish(actor=request.user, dataset=self.dataset)
+        dataset = dataset_services.dataset_publish(actor=request.user, dataset=self.dataset)
         return Response(DatasetOutputSerializer(selectors.dataset_with_schema(dataset)).data)
 
 
@@ -155,7 +161,7 @@ class RecordListApi(DatasetScopedApi):
             suggestions = SuggestionSerializer(many=True, required=False)
 
         records = BulkItemsField(
-            keys=frozenset(RecordItemSerializer._declared_fields), max_length=services.MAX_RECORDS_PER_CALL,
+            keys=frozenset(RecordItemSerializer._declared_fields), max_length=bulk_services.MAX_RECORDS_PER_CALL,
             child=RecordItemSerializer(),
         )
         on_error = serializers.ChoiceField(choices=["reject", "skip"], default="reject")
@@ -176,7 +182,7 @@ class RecordListApi(DatasetScopedApi):
                 summary="Add or update (by external_id) up to 10,000 records (admins)")
     def post(self, request, dataset_id):
         data = self.parse_body(self.InputSerializer)
-        result = services.records_upsert(
+        result = record_services.records_upsert(
             actor=request.user, dataset=self.dataset, items=data["records"], on_error=data["on_error"]
         )
         return Response(self.BulkOutputSerializer(result).data)
@@ -200,12 +206,12 @@ class RecordDetailApi(RecordScopedApi):
     @api_schema(request=InputSerializer, responses=RecordOutputSerializer, summary="Change one record (admins)")
     def patch(self, request, record_id):
         data = self.parse_body(self.InputSerializer)
-        record = services.record_update(actor=request.user, record=self.record, **data)
+        record = record_services.record_update(actor=request.user, record=self.record, **data)
         return Response(represent(RecordOutputSerializer, _record_for_output(request.user, record)))
 
     @api_schema(responses={204: None}, summary="Delete one record with its responses (admins)")
     def delete(self, request, record_id):
-        services.records_delete(actor=request.user, dataset=self.dataset, record_ids=[self.record.pk])
+        record_services.records_delete(actor=request.user, dataset=self.dataset, record_ids=[self.record.pk])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -223,7 +229,7 @@ class SuggestionBulkApi(DatasetScopedApi):
             type = serializers.ChoiceField(choices=models.Suggestion.Type.choices, required=False, allow_null=True)
 
         suggestions = BulkItemsField(
-            keys=frozenset(SuggestionItemSerializer._declared_fields), max_length=services.MAX_RECORDS_PER_CALL,
+            keys=frozenset(SuggestionItemSerializer._declared_fields), max_length=bulk_services.MAX_RECORDS_PER_CALL,
             child=SuggestionItemSerializer(),
         )
         on_error = serializers.ChoiceField(choices=["reject", "skip"], default="reject")
@@ -232,7 +238,7 @@ class SuggestionBulkApi(DatasetScopedApi):
                 summary="Add or replace suggestions in bulk (admins)")
     def post(self, request, dataset_id):
         data = self.parse_body(self.InputSerializer)
-        result = services.suggestions_upsert(
+        result = suggestion_services.suggestions_upsert(
             actor=request.user, dataset=self.dataset, items=data["suggestions"], on_error=data["on_error"]
         )
         return Response(BulkResultOutputSerializer(result).data)
@@ -242,7 +248,7 @@ class NextRecordApi(DatasetScopedApi):
     @api_schema(responses={200: RecordOutputSerializer, 204: None},
                 summary="Claim your next record (DESIGN §4); 204 when none is left")
     def get(self, request, dataset_id):
-        record = services.record_claim_next(actor=request.user, dataset=self.dataset)
+        record = claim_services.record_claim_next(actor=request.user, dataset=self.dataset)
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         record = selectors.record_with_details(user=request.user, dataset=self.dataset, record=record)
@@ -258,7 +264,7 @@ class RecordResponseApi(RecordScopedApi):
                 summary="Create or update your response to a record")
     def put(self, request, record_id):
         data = self.parse_body(self.InputSerializer)
-        response = services.response_write(actor=request.user, record=self.record, **data)
+        response = response_services.response_write(actor=request.user, record=self.record, **data)
         return Response(represent(ResponseOutputSerializer, response))
 
 

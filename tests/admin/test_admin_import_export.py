@@ -12,7 +12,8 @@ from django.utils.html import escape
 
 from exports.models import ExportJob, ImportJob
 from labeling.models import Dataset, Record
-from labeling.services import records_upsert, response_write
+from labeling.services.records import records_upsert
+from labeling.services.responses import response_write
 
 from .conftest import admin_url, messages_of
 

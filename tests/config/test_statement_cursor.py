@@ -52,3 +52,26 @@ def test_a_broken_transaction_refuses_statements_as_the_orm_does():
             rows.fetch_one("SELECT %s::int", [1])
         with pytest.raises(TransactionManagementError):
             Workspace.objects.count()
+
+
+def test_logged_statements_run_the_same_prepared_path_and_are_counted(django_assert_num_queries):
+    """DEBUG and query-counting tests run what production runs: the reused cursor, prepared statements."""
+    rows.fetch_one("SELECT %s::int", [1])
+    cursor = connection.statement_cursor()
+    marker = "SELECT %s::text AS logged_statement_marker"
+    with django_assert_num_queries(2) as captured:
+        assert rows.fetch_one(marker, ["here"]) == ("here",)
+        rows.execute("SELECT %s::int", [2])
+    assert connection.statement_cursor() is cursor and cursor.statusmessage == "SELECT 1"
+    assert captured.captured_queries[0]["sql"] == "SELECT 'here'::text AS logged_statement_marker"
+    assert float(captured.captured_queries[1]["time"]) >= 0
+    with connection.cursor() as plain:
+        plain.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                      ["%logged_statement_marker%"])
+        assert plain.fetchone() == (1,)
+
+
+def test_logged_statements_that_fail_are_logged_and_translated(django_assert_num_queries):
+    with pytest.raises(IntegrityError), transaction.atomic(), django_assert_num_queries(1) as captured:
+        rows.execute(f"INSERT INTO {Workspace._meta.db_table} (id) VALUES (%s)", [None])
+    assert captured.captured_queries[0]["sql"].endswith("VALUES (NULL)")

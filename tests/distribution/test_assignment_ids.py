@@ -3,9 +3,9 @@
 import time
 import uuid
 
-from labeling import services
 from labeling.assignments import assignments_distribute, assignments_reassign
 from labeling.models import Assignment, uuid7
+from labeling.services import assignments as assignment_services
 
 
 def milliseconds(value: uuid.UUID) -> int:
@@ -63,7 +63,7 @@ def test_distribute_ids_rise_in_unique_index_order(dataset, admin, make_annotato
 def test_a_single_assignment_gets_a_version_7_id(dataset, admin, make_annotators, make_records):
     [record], [user] = make_records(1), make_annotators(1)
     started = now_ms()
-    assignment = services.assignment_add(actor=admin, record=record, user=user)
+    assignment = assignment_services.assignment_add(actor=admin, record=record, user=user)
     assignment.refresh_from_db()
     assert_version_7_made_between([assignment.pk], started, now_ms())
 

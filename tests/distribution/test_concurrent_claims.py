@@ -5,9 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from labeling import services
 from labeling.assignments import assignments_distribute
 from labeling.models import Assignment, Record, Response
+from labeling.services import claims as claim_services
+from labeling.services import responses as response_services
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +17,8 @@ def work_until_done(user, dataset):
     """Claim and submit until nothing is left; return the record ids this labeler submitted."""
     done = []
     try:
-        while (record := services.record_claim_next(actor=user, dataset=dataset)) is not None:
-            services.response_write(actor=user, record=record, values={"demonstration": "A"}, status="submitted")
+        while (record := claim_services.record_claim_next(actor=user, dataset=dataset)) is not None:
+            response_services.response_write(actor=user, record=record, values={"demonstration": "A"}, status="submitted")
             done.append(record.pk)
     finally:
         connection.close()

@@ -2,7 +2,8 @@ import pytest
 from celery import current_app
 
 from accounts.models import Membership
-from labeling.services import records_upsert, response_write
+from labeling.services.records import records_upsert
+from labeling.services.responses import response_write
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -61,7 +62,7 @@ def answer():
 @pytest.fixture
 def rich_dataset(admin, workspace):
     """A ready dataset with every answer column kind: text, rating, label, multi-label, ranking, and metadata."""
-    from labeling.services import dataset_create, dataset_publish
+    from labeling.services.datasets import dataset_create, dataset_publish
 
     options = [{"value": v} for v in ("a", "b", "c")]
     dataset = dataset_create(

@@ -5,7 +5,7 @@ import pytest
 from config.errors import InvalidInput, NotFound, PermissionDenied
 from exports import services
 from exports.errors import IncompatibleDatasets
-from labeling.services import dataset_update
+from labeling.services.datasets import dataset_update
 from tests.factories import DatasetFactory
 
 
@@ -112,7 +112,8 @@ def test_consolidates_datasets_of_several_workspaces(owner, dataset, other_datas
                                                     run_export, job_file):
     (mine,) = add_records(dataset, ["mine"])
     answer(labelers[0], mine, demonstration="m")
-    from labeling.services import records_upsert, response_write
+    from labeling.services.records import records_upsert
+    from labeling.services.responses import response_write
 
     (theirs,) = records_upsert(actor=owner, dataset=other_dataset, items=[{"fields": {"prompt": "theirs"}}]).records
     response_write(actor=owner, record=theirs, values={"demonstration": "t"}, status="submitted")

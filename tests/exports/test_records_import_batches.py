@@ -6,8 +6,8 @@ Runs on both databases; on PostgreSQL the batches go through the COPY path of re
 import pytest
 
 from exports import importing
-from labeling import services
 from labeling.models import Record
+from labeling.services import records as record_services
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def small_batches(monkeypatch):
 
 
 def test_upsert_with_duplicates_and_bad_rows_across_batches(admin, dataset, tmp_path, small_batches):
-    services.records_upsert(actor=admin, dataset=dataset, items=[
+    record_services.records_upsert(actor=admin, dataset=dataset, items=[
         {"external_id": "kept", "fields": {"prompt": "old"}, "metadata": {"topic": "a"}},
         {"external_id": "changed", "fields": {"prompt": "old"}, "metadata": {"topic": "a"}},
     ])

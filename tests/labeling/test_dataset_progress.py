@@ -1,4 +1,5 @@
-from labeling import selectors, services
+from labeling import selectors
+from labeling.services import responses as response_services
 
 from ..factories import AssignmentFactory, RecordFactory
 
@@ -6,8 +7,8 @@ from ..factories import AssignmentFactory, RecordFactory
 def test_progress_counts_records_responses_and_annotators(annotator, admin, dataset, django_assert_max_num_queries):
     records = [RecordFactory(dataset=dataset) for _ in range(3)]
     AssignmentFactory(record=records[0], user=annotator)
-    services.response_write(actor=annotator, record=records[0], values={"demonstration": "A"}, status="submitted")
-    services.response_write(actor=annotator, record=records[1], values={}, status="draft")
+    response_services.response_write(actor=annotator, record=records[0], values={"demonstration": "A"}, status="submitted")
+    response_services.response_write(actor=annotator, record=records[1], values={}, status="draft")
     with django_assert_max_num_queries(8):
         progress = selectors.dataset_progress(dataset=dataset)
     assert progress["records"] == {"total": 3, "completed": 1, "pending": 2}

@@ -15,8 +15,10 @@ from accounts.selectors import user_for_api_key
 from accounts.services import api_key_create
 from config import rows
 from config.errors import NotFound
-from labeling import selectors, services
+from labeling import selectors
 from labeling.models import Claim, Record, Response
+from labeling.services import claims as claim_services
+from labeling.services import responses as response_services
 
 from ..factories import MembershipFactory, RecordFactory, SuggestionFactory, UserFactory
 
@@ -74,8 +76,8 @@ def test_record_with_details_matches_record_list(as_admin, admin, annotator, wor
     MembershipFactory(user=other, workspace=workspace)
     record = RecordFactory(dataset=dataset)
     SuggestionFactory(record=record)
-    services.response_write(actor=annotator, record=record, values={"demonstration": "mine"}, status="draft")
-    services.response_write(actor=other, record=record, values={"demonstration": "theirs"}, status="draft")
+    response_services.response_write(actor=annotator, record=record, values={"demonstration": "mine"}, status="draft")
+    response_services.response_write(actor=other, record=record, values={"demonstration": "theirs"}, status="draft")
     user = admin if as_admin else annotator
 
     detailed = selectors.record_with_details(user=user, dataset=dataset, record=record)
@@ -128,11 +130,11 @@ def test_writes_executed_together_all_take_effect_in_one_statement_on_postgresql
 
 def test_response_write_reads_the_started_time_from_the_claim(annotator, dataset):
     record = RecordFactory(dataset=dataset)
-    services.record_claim_next(actor=annotator, dataset=dataset)
+    claim_services.record_claim_next(actor=annotator, dataset=dataset)
     claimed_at = timezone.now() - timedelta(minutes=3)
     Claim.objects.filter(record=record).update(claimed_at=claimed_at)
 
-    response = services.response_write(
+    response = response_services.response_write(
         actor=annotator, record=record, values={"demonstration": "A"}, status="submitted"
     )
 
@@ -160,8 +162,8 @@ def test_the_loops_statements_are_prepared_once_per_connection(annotator, datase
     for _ in range(3):
         RecordFactory(dataset=dataset)
     for _ in range(3):
-        record = services.record_claim_next(actor=annotator, dataset=dataset)
-        services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+        record = claim_services.record_claim_next(actor=annotator, dataset=dataset)
+        response_services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")

@@ -8,8 +8,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from labeling import services
 from labeling.models import Assignment, Response
+from labeling.services import claims as claim_services
+from labeling.services import responses as response_services
 
 from ..factories import RecordFactory, UserFactory
 
@@ -56,18 +57,18 @@ def test_a_labeler_takes_and_answers_a_record_another_transaction_points_at(anno
     assignment_held_open(record)
     no_lock_waits()
 
-    assert services.record_claim_next(actor=annotator, dataset=dataset) == record
-    services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+    assert claim_services.record_claim_next(actor=annotator, dataset=dataset) == record
+    response_services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
 
     assert Response.objects.get(record=record, user=annotator).status == Response.Status.SUBMITTED
 
 
 def test_a_submission_does_not_wait_for_such_a_transaction(annotator, dataset, assignment_held_open):
     record = RecordFactory(dataset=dataset)
-    assert services.record_claim_next(actor=annotator, dataset=dataset) == record
+    assert claim_services.record_claim_next(actor=annotator, dataset=dataset) == record
     assignment_held_open(record)
     no_lock_waits()
 
-    services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+    response_services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
 
     assert Response.objects.get(record=record, user=annotator).status == Response.Status.SUBMITTED

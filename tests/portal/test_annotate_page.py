@@ -66,15 +66,15 @@ def test_never_shows_other_labelers_answers(annotator_client, dataset, urls):
 
 
 def test_all_question_types_render_with_labels(annotator_client, admin, dataset, urls):
-    from labeling import services
+    from labeling.services import datasets as dataset_services
 
     dataset.status = "draft"
     dataset.save()
-    services.question_create(actor=admin, dataset=dataset, name="tone", type="label_selection",
+    dataset_services.question_create(actor=admin, dataset=dataset, name="tone", type="label_selection",
                              settings={"options": ["formal", "casual"]})
-    services.question_create(actor=admin, dataset=dataset, name="tags", type="multi_label_selection",
+    dataset_services.question_create(actor=admin, dataset=dataset, name="tags", type="multi_label_selection",
                              settings={"options": ["math", "code", "poetry"]})
-    services.question_create(actor=admin, dataset=dataset, name="order", type="ranking",
+    dataset_services.question_create(actor=admin, dataset=dataset, name="order", type="ranking",
                              settings={"options": ["a", "b"]})
     dataset.status = "ready"
     dataset.save()

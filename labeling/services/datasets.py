@@ -1,0 +1,264 @@
+"""Datasets and their schema: create, update, publish, delete; fields, questions, metadata properties (DESIGN §3)."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from accounts import tenancy
+from accounts.errors import NameTaken
+from accounts.models import User, Workspace
+from config.errors import InvalidInput
+from config.names import check_dataset_name
+
+from .. import validation
+from ..errors import DatasetNotDraft, SchemaFrozen
+from ..models import Dataset, Field, MetadataProperty, Question, Record
+from .checks import require_admin
+
+
+def _is_frozen(dataset: Dataset) -> bool:
+    """DESIGN §3: the schema is frozen once the dataset is ready and holds records."""
+    return dataset.status == Dataset.Status.READY and dataset.records.exists()
+
+
+def _require_draft(dataset: Dataset, what: str) -> None:
+    if dataset.status != Dataset.Status.DRAFT:
+        raise DatasetNotDraft(f"{what} can only be added while the dataset is a draft; '{dataset.name}' is published.")
+
+
+def _check_choice(value: Any, choices: type, name: str) -> None:
+    if value not in choices.values:
+        raise InvalidInput(f"{name} must be one of: {', '.join(choices.values)}.", details={"field": name})
+
+
+def _check_min_submitted(value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInput("min_submitted must be a whole number of at least 1.", details={"field": "min_submitted"})
+
+
+
+def dataset_create(
+    *,
+    actor: User,
+    workspace: Workspace,
+    name: str,
+    guidelines: str = "",
+    min_submitted: int = 1,
+    distribution: str = Dataset.Distribution.OPEN,
+    allow_extra_metadata: bool = True,
+    fields: Sequence[Mapping] = (),
+    questions: Sequence[Mapping] = (),
+    metadata_properties: Sequence[Mapping] = (),
+) -> Dataset:
+    """Create a draft dataset, optionally with its fields, questions and metadata properties."""
+    tenancy.require_workspace_admin(actor, workspace.pk)
+    check_dataset_name(name)
+    _check_min_submitted(min_submitted)
+    _check_choice(distribution, Dataset.Distribution, "distribution")
+    try:
+        with transaction.atomic():
+            dataset = Dataset.objects.create(
+                workspace=workspace,
+                name=name,
+                guidelines=guidelines or "",
+                min_submitted=min_submitted,
+                distribution=distribution,
+                allow_extra_metadata=allow_extra_metadata,
+            )
+            for spec in fields:
+                _field_insert(dataset, **spec)
+            for spec in questions:
+                _question_insert(dataset, **spec)
+            for spec in metadata_properties:
+                _metadata_property_insert(dataset, **spec)
+    except IntegrityError:
+        raise NameTaken(f"A dataset named '{name}' already exists in this workspace.", details={"field": "name"}) from None
+    return dataset
+
+
+def _check_unique_name(dataset: Dataset, model, name: str, kind: str) -> None:
+    """Say which name is taken before the unique constraint would (the constraint still guards races)."""
+    if model.objects.filter(dataset=dataset, name=name).exists():
+        raise NameTaken(f"The {kind} name '{name}' is already used in this dataset.", details={"field": "name"})
+
+
+def _field_insert(dataset: Dataset, *, name: str, title: str | None = None, required: bool = True,
+                  use_markdown: bool = False, type: str = "text", **_ignored: Any) -> Field:
+    validation.check_schema_name(name, "field")
+    _check_unique_name(dataset, Field, name, "field")
+    if type != Field.Type.TEXT:
+        raise InvalidInput(f"Field '{name}': only text fields are supported.", details={"field": name})
+    position = dataset.fields.count()
+    return Field.objects.create(
+        dataset=dataset, name=name, title=title or name, required=bool(required),
+        use_markdown=bool(use_markdown), position=position,
+    )
+
+
+def _question_insert(dataset: Dataset, *, name: str, type: str, title: str | None = None,
+                     description: str | None = None, required: bool = True, settings: Mapping | None = None,
+                     **_ignored: Any) -> Question:
+    validation.check_schema_name(name, "question")
+    _check_unique_name(dataset, Question, name, "question")
+    normalized = validation.normalize_question_settings(
+        type, settings, name=name, field_names=dataset.fields.values_list("name", flat=True)
+    )
+    position = dataset.questions.count()
+    return Question.objects.create(
+        dataset=dataset, name=name, type=type, title=title or name, description=description,
+        required=bool(required), settings=normalized, position=position,
+    )
+
+
+def _metadata_property_insert(dataset: Dataset, *, name: str, type: str, title: str | None = None,
+                              settings: Mapping | None = None, visible_for_annotators: bool = True,
+                              **_ignored: Any) -> MetadataProperty:
+    validation.check_schema_name(name, "metadata property")
+    _check_unique_name(dataset, MetadataProperty, name, "metadata property")
+    normalized = validation.normalize_metadata_settings(type, settings, name=name)
+    position = dataset.metadata_properties.count()
+    return MetadataProperty.objects.create(
+        dataset=dataset, name=name, type=type, title=title or name, settings=normalized,
+        visible_for_annotators=bool(visible_for_annotators), position=position,
+    )
+
+
+def _schema_add(actor: User, dataset: Dataset, kind: str, insert, spec: Mapping):
+    require_admin(actor, dataset)
+    try:
+        with transaction.atomic():
+            locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+            if kind != "Metadata properties":
+                _require_draft(locked, kind)
+            return insert(locked, **spec)
+    except IntegrityError:
+        raise NameTaken("That name is already used in this dataset.", details={"field": "name"}) from None
+
+
+def field_create(*, actor: User, dataset: Dataset, **spec: Any) -> Field:
+    """Add a field to a draft dataset."""
+    return _schema_add(actor, dataset, "Fields", _field_insert, spec)
+
+
+def question_create(*, actor: User, dataset: Dataset, **spec: Any) -> Question:
+    """Add a question to a draft dataset."""
+    return _schema_add(actor, dataset, "Questions", _question_insert, spec)
+
+
+def metadata_property_create(*, actor: User, dataset: Dataset, **spec: Any) -> MetadataProperty:
+    """Add a metadata property (allowed on published datasets: it orphans nothing)."""
+    return _schema_add(actor, dataset, "Metadata properties", _metadata_property_insert, spec)
+
+
+def field_update(*, actor: User, field: Field, title: str | None = None, use_markdown: bool | None = None) -> Field:
+    """Change what is safe to change at any time: the title and markdown rendering."""
+    require_admin(actor, field.dataset)
+    with transaction.atomic():
+        if title is not None:
+            field.title = title
+        if use_markdown is not None:
+            field.use_markdown = bool(use_markdown)
+        field.save()
+    return field
+
+
+def question_update(*, actor: User, question: Question, title: str | None = None, description: str | None = None,
+                    required: bool | None = None, settings: Mapping | None = None) -> Question:
+    """Change a question. Once the schema is frozen only titles, descriptions and option labels change."""
+    dataset = question.dataset
+    require_admin(actor, dataset)
+    with transaction.atomic():
+        frozen = _is_frozen(dataset)
+        if title is not None:
+            question.title = title
+        if description is not None:
+            question.description = description
+        if required is not None and bool(required) != question.required:
+            if frozen:
+                raise SchemaFrozen("Whether a question is required cannot change once the dataset has records.")
+            question.required = bool(required)
+        if settings is not None:
+            merged = {**question.settings, **settings, "type": question.type}
+            normalized = validation.normalize_question_settings(
+                question.type, merged, name=question.name, field_names=dataset.fields.values_list("name", flat=True)
+            )
+            if frozen and validation.option_values(normalized) != validation.option_values(question.settings):
+                raise SchemaFrozen(
+                    "Options cannot be added, removed or reordered once the dataset has records; only their labels can change."
+                )
+            question.settings = normalized
+        question.save()
+    return question
+
+
+def schema_item_delete(*, actor: User, item: Field | Question | MetadataProperty) -> None:
+    """Delete a field, question or metadata property, unless that would orphan data."""
+    dataset = item.dataset
+    require_admin(actor, dataset)
+    with transaction.atomic():
+        if not isinstance(item, MetadataProperty) and _is_frozen(dataset):
+            raise SchemaFrozen(f"'{item.name}' cannot be deleted: the dataset is published and holds records.")
+        item.delete()
+
+
+def dataset_update(*, actor: User, dataset: Dataset, **changes: Any) -> Dataset:
+    """Update a dataset's settings; a new min_submitted re-derives every record's status."""
+    require_admin(actor, dataset)
+    allowed = {"name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    if "name" in changes:
+        check_dataset_name(changes["name"])
+    if "min_submitted" in changes:
+        _check_min_submitted(changes["min_submitted"])
+    if "distribution" in changes:
+        _check_choice(changes["distribution"], Dataset.Distribution, "distribution")
+    try:
+        with transaction.atomic():
+            locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+            for key, value in changes.items():
+                setattr(locked, key, value if key != "guidelines" else (value or ""))
+            locked.save()
+            if "min_submitted" in changes:
+                _records_recompute_status(locked)
+    except IntegrityError:
+        raise NameTaken(f"A dataset named '{changes.get('name')}' already exists in this workspace.",
+                        details={"field": "name"}) from None
+    return locked
+
+
+def _records_recompute_status(dataset: Dataset) -> None:
+    records = Record.objects.filter(dataset=dataset)
+    records.filter(submitted_count__gte=dataset.min_submitted).exclude(status=Record.Status.COMPLETED).update(
+        status=Record.Status.COMPLETED
+    )
+    records.filter(submitted_count__lt=dataset.min_submitted).exclude(status=Record.Status.PENDING).update(
+        status=Record.Status.PENDING
+    )
+
+
+def dataset_publish(*, actor: User, dataset: Dataset) -> Dataset:
+    """Move a draft to ready: it needs at least one field and one required question."""
+    require_admin(actor, dataset)
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        if locked.status == Dataset.Status.READY:
+            return locked
+        if not locked.fields.exists():
+            raise InvalidInput("Add at least one field before publishing.", code="dataset_incomplete")
+        if not locked.questions.filter(required=True).exists():
+            raise InvalidInput("Add at least one required question before publishing.", code="dataset_incomplete")
+        locked.status = Dataset.Status.READY
+        locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def dataset_delete(*, actor: User, dataset: Dataset) -> None:
+    """Delete a dataset with everything in it."""
+    require_admin(actor, dataset)
+    with transaction.atomic():
+        dataset.delete()
+
+

@@ -1,0 +1,133 @@
+"""`record_claim_next`'s statements: the held record, the next candidate, and the claim.
+
+They run on every call of the annotation loop (DESIGN §8), where building the equivalent querysets
+(an Exists, a claims-count subquery, a row lock, an upsert) cost more CPU than the database spent
+answering them. `tests/sql_parity/test_next_record.py` runs each against its ORM equivalent.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache, cached_property
+
+from django.conf import settings
+
+from accounts.models import User
+from config import rows
+
+from ..models import Assignment, Claim, Dataset, Record, Response
+from .locks import record_row_lock
+
+
+@cache
+def _table(model) -> str:
+    return rows.this_threads_connection().ops.quote_name(model._meta.db_table)
+
+
+@dataclass
+class NextRecordStatements:
+    """The statements of one `record_claim_next` call by `actor` on `dataset` at `now`.
+
+    Both lookups return a record of the dataset that the actor has not submitted or discarded,
+    outside `exclude_ids`.
+    """
+
+    actor: User
+    dataset: Dataset
+    now: datetime
+
+    @cached_property
+    def _params(self) -> dict:
+        ops = rows.this_threads_connection().ops
+        expires = self.now + timedelta(seconds=settings.CLAIM_TTL_SECONDS)
+        return {"actor": rows.pk_param(User, self.actor.pk), "dataset": rows.pk_param(Dataset, self.dataset.pk),
+                "now": ops.adapt_datetimefield_value(self.now), "expires": ops.adapt_datetimefield_value(expires)}
+
+    @cached_property
+    def _record_row(self) -> rows.RowLoader:
+        return rows.row_loader(Record, "r", rows.this_threads_connection().vendor)
+
+    def _unanswered(self, exclude_ids: list, params: list) -> str:
+        """WHERE conditions shared by both lookups, appending their parameters to `params`."""
+        p = self._params
+        where = ["r.dataset_id = %s", (f"NOT EXISTS (SELECT 1 FROM {_table(Response)} s WHERE s.record_id = r.id"
+                                       " AND s.user_id = %s AND s.status IN (%s, %s))")]
+        params += [p["dataset"], p["actor"], Response.Status.SUBMITTED, Response.Status.DISCARDED]
+        if exclude_ids:
+            where.append(f"r.id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
+            params += [rows.pk_param(Record, pk) for pk in exclude_ids]
+        return " AND ".join(where)
+
+    def held(self, exclude_ids: list, *, open_distribution: bool) -> Record | None:
+        """The first record assigned to the actor, in creation order, else (in open distribution) the
+        first pending record with a live claim of the actor's; `record.held_by` says which.
+
+        ORM equivalent: `Record.objects.filter(dataset=d, assignments__user=actor)` without the actor's
+        submitted or discarded response, `.order_by("ordinal").first()`, then the same over
+        `claims__user=actor, claims__expires_at__gt=now, status=PENDING`.
+        """
+        p = self._params
+        params: list = [p["actor"]]
+        columns = self._record_row.columns
+        branches = [(f"SELECT {columns}, 'assignment' AS held_by, 0 AS priority FROM {_table(Record)} r "
+                     f"JOIN {_table(Assignment)} a ON a.record_id = r.id AND a.user_id = %s "
+                     f"WHERE {self._unanswered(exclude_ids, params)} ORDER BY r.ordinal LIMIT 1")]
+        if open_distribution:
+            params += [p["actor"], p["now"]]
+            where = self._unanswered(exclude_ids, params)
+            params.append(Record.Status.PENDING)
+            branches.append(f"SELECT {columns}, 'claim' AS held_by, 1 AS priority FROM {_table(Record)} r "
+                            f"JOIN {_table(Claim)} c ON c.record_id = r.id AND c.user_id = %s AND c.expires_at > %s "
+                            f"WHERE {where} AND r.status = %s ORDER BY r.ordinal LIMIT 1")
+        sql = " UNION ALL ".join(f"SELECT * FROM ({branch}) AS b{i}" for i, branch in enumerate(branches))
+        row = rows.fetch_one(f"{sql} ORDER BY priority LIMIT 1", params)
+        if row is None:
+            return None
+        record = self._record_row.load(row[:-2])
+        record.held_by = row[-2]
+        return record
+
+    def candidate(self, exclude_ids: list) -> Record | None:
+        """The next free record: pending, its submitted responses plus other labelers' live claims below
+        `min_submitted`, fewest submitted first, then oldest, locked with SKIP LOCKED where the database
+        has it. It walks the (dataset, status, submitted_count, ordinal) index in order and stops at the
+        first free row, whatever the size of the queue.
+
+        ORM equivalent: the unanswered records with `status=PENDING`, annotated with
+        `Count("claims", filter=Q(claims__expires_at__gt=now) & ~Q(claims__user=actor))`, filtered on
+        `submitted_count + others < min_submitted`, `.order_by("submitted_count", "ordinal")`,
+        `.select_for_update(skip_locked=True, no_key=True, of=("self",)).first()`.
+        """
+        p = self._params
+        params: list = []
+        where = self._unanswered(exclude_ids, params)
+        params += [Record.Status.PENDING, p["now"], p["actor"], self.dataset.min_submitted]
+        has_skip_locked = rows.this_threads_connection().features.has_select_for_update_skip_locked
+        lock = f"{record_row_lock()} OF r SKIP LOCKED" if has_skip_locked else ""
+        sql = (f"SELECT {self._record_row.columns} FROM {_table(Record)} r "
+               f"WHERE {where} AND r.status = %s "
+               f"AND r.submitted_count + (SELECT COUNT(*) FROM {_table(Claim)} o WHERE o.record_id = r.id"
+               " AND o.expires_at > %s AND o.user_id <> %s) < %s "
+               f"ORDER BY r.submitted_count, r.ordinal LIMIT 1{lock}")
+        row = rows.fetch_one(sql, params)
+        return None if row is None else self._record_row.load(row)
+
+    def claim(self, record: Record, *, unless_taken: bool = False) -> bool:
+        """Take or renew the actor's claim on `record` in one statement; whether it was taken.
+
+        With `unless_taken` (call it with the record row locked, so its `submitted_count` is
+        current), only while its submitted responses plus other labelers' live claims stay below
+        `min_submitted`.
+        ORM equivalent: `Claim.objects.update_or_create(record=record, user=actor, defaults={...})`,
+        after counting `Claim.objects.filter(record=record, expires_at__gt=now).exclude(user=actor)`.
+        """
+        p = self._params
+        params = [rows.pk_param(Record, record.pk), p["actor"], p["now"], p["expires"]]
+        condition = ""
+        if unless_taken:
+            condition = (f" AND (SELECT COUNT(*) FROM {_table(Claim)} o WHERE o.record_id = %s AND o.expires_at > %s"
+                         " AND o.user_id <> %s) < %s")
+            params += [params[0], p["now"], p["actor"], self.dataset.min_submitted - record.submitted_count]
+        sql = (f"INSERT INTO {_table(Claim)} (record_id, user_id, claimed_at, expires_at) SELECT %s, %s, %s, %s "
+               f"WHERE 1 = 1{condition} ON CONFLICT (record_id, user_id) DO UPDATE "
+               "SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at RETURNING id")
+        return rows.fetch_one(sql, params) is not None

@@ -1,0 +1,104 @@
+"""One world for the SQL parity tests: each hand-written statement of `labeling/sql` and its ORM
+equivalent run over it and must give the same answer, on SQLite and on PostgreSQL.
+
+The world: a workspace with an admin and four annotators (`free` without a quota, `quota` below
+its quota, `full` at its quota, `other`); an open dataset (min_submitted 2) whose records hold
+responses of every status, live and expired claims by several annotators; an assigned dataset
+(min_submitted 1) with assignments, answered and not; and a dataset without questions.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from labeling.models import Claim, Dataset, Record, Response
+
+from ..factories import (
+    AssignmentFactory,
+    DatasetFactory,
+    MembershipFactory,
+    RecordFactory,
+    ResponseFactory,
+    UserFactory,
+)
+
+ANNOTATORS = {"free": None, "quota": 3, "full": 2, "other": None}
+
+
+@dataclass
+class World:
+    admin: User
+    users: dict[str, User]
+    open: Dataset
+    assigned: Dataset
+    bare: Dataset
+    records: dict[str, Record] = field(default_factory=dict)
+
+    def record(self, name: str) -> Record:
+        return Record.objects.get(pk=self.records[name].pk)
+
+
+def _records(world: World, dataset: Dataset, prefix: str, count: int) -> None:
+    for n in range(1, count + 1):
+        world.records[f"{prefix}{n}"] = RecordFactory(dataset=dataset, ordinal=n, external_id=f"{prefix}-{n}")
+
+
+def _respond(world: World, record: str, user: str, status: str) -> None:
+    ResponseFactory(record=world.records[record], user=world.users[user], status=status,
+                    values={"demonstration": f"{user} on {record}"} if status != "draft" else {})
+
+
+def _claim(world: World, record: str, user: str, *, live: bool) -> None:
+    now = timezone.now()
+    ttl = timedelta(seconds=settings.CLAIM_TTL_SECONDS)
+    claimed_at = now - timedelta(seconds=30) if live else now - 2 * ttl
+    Claim.objects.create(record=world.records[record], user=world.users[user], claimed_at=claimed_at,
+                         expires_at=claimed_at + ttl)
+
+
+def _recount(dataset: Dataset) -> None:
+    """Give every record the submitted_count and status its responses imply, as the services keep them."""
+    for record in dataset.records.all():
+        record.submitted_count = record.responses.filter(status=Response.Status.SUBMITTED).count()
+        record.status = Record.status_for(record.submitted_count, dataset.min_submitted)
+        record.save(update_fields=["submitted_count", "status"])
+
+
+@pytest.fixture
+def world(workspace, admin) -> World:
+    users = {}
+    for name, quota in ANNOTATORS.items():
+        users[name] = UserFactory(username=f"parity-{name}")
+        MembershipFactory(user=users[name], workspace=workspace, role=Membership.Role.ANNOTATOR, quota=quota)
+    world = World(
+        admin=admin, users=users,
+        open=DatasetFactory(workspace=workspace, name="open", min_submitted=2),
+        assigned=DatasetFactory(workspace=workspace, name="assigned", min_submitted=1,
+                                distribution=Dataset.Distribution.ASSIGNED),
+        bare=DatasetFactory(workspace=workspace, name="bare", schema=False),
+    )
+    _records(world, world.open, "o", 9)
+    _records(world, world.assigned, "a", 5)
+    _records(world, world.bare, "b", 1)
+    for record, user, status in [
+        ("o1", "free", "submitted"), ("o1", "other", "submitted"), ("o2", "other", "submitted"),
+        ("o3", "free", "draft"), ("o3", "quota", "discarded"), ("o6", "quota", "submitted"),
+        ("o3", "full", "submitted"), ("o5", "full", "discarded"), ("o7", "other", "draft"),
+        ("a1", "free", "submitted"), ("a2", "free", "draft"), ("a3", "quota", "discarded"),
+    ]:
+        _respond(world, record, user, status)
+    for record, user, live in [
+        ("o2", "full", True), ("o4", "other", True), ("o4", "quota", True), ("o5", "other", False),
+        ("o6", "free", True), ("o8", "quota", False), ("a4", "free", True),
+    ]:
+        _claim(world, record, user, live=live)
+    for record, user in [("a1", "free"), ("a2", "free"), ("a4", "free"), ("a2", "quota"), ("a3", "quota"),
+                         ("a5", "other")]:
+        AssignmentFactory(record=world.records[record], user=world.users[user])
+    for dataset in (world.open, world.assigned):
+        _recount(dataset)
+    return world

@@ -1,0 +1,112 @@
+"""`labeling.sql.next_record` against the ORM: the held record, the next candidate and the claim, in
+open and assigned distribution, for annotators with and without a quota, with claims by others."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from accounts import tenancy
+from labeling.models import Claim, Dataset, Record, Response
+from labeling.services.claims import record_claim_next
+from labeling.sql.next_record import NextRecordStatements
+
+from .conftest import ANNOTATORS
+
+pytestmark = pytest.mark.django_db
+CASES = list(itertools.product(["open", "assigned"], list(ANNOTATORS), [(), ("o1", "o2", "a1", "a2")]))
+
+
+def _unanswered(world, dataset: Dataset, user, exclude: tuple):
+    answered = Response.objects.filter(record=OuterRef("pk"), user=user,
+                                       status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED])
+    excluded = [world.records[name].pk for name in exclude if name in world.records]
+    return Record.objects.filter(dataset=dataset).exclude(pk__in=excluded).filter(~Exists(answered))
+
+
+def _orm_held(world, dataset, user, exclude, now):
+    assigned = _unanswered(world, dataset, user, exclude).filter(assignments__user=user).order_by("ordinal").first()
+    if assigned is not None or dataset.distribution != Dataset.Distribution.OPEN:
+        return assigned, "assignment"
+    claimed = (_unanswered(world, dataset, user, exclude)
+               .filter(status=Record.Status.PENDING, claims__user=user, claims__expires_at__gt=now)
+               .order_by("ordinal").first())
+    return claimed, "claim"
+
+
+def _orm_candidate(world, dataset, user, exclude, now):
+    others = Count("claims", filter=Q(claims__expires_at__gt=now) & ~Q(claims__user=user))
+    return (_unanswered(world, dataset, user, exclude).filter(status=Record.Status.PENDING)
+            .alias(others=others).filter(others__lt=dataset.min_submitted - F("submitted_count"))
+            .order_by("submitted_count", "ordinal").first())
+
+
+def _ids(world, names):
+    return [world.records[name].pk for name in names]
+
+
+def _same(record, expected):
+    """Equal field by field (model instances compare by primary key only)."""
+    if record is None or expected is None:
+        return record is expected
+    return all(getattr(record, f.attname) == getattr(expected, f.attname) for f in Record._meta.concrete_fields)
+
+
+@pytest.mark.parametrize(("dataset_name", "user_name", "exclude"), CASES)
+def test_held_and_candidate_match_the_orm(world, dataset_name, user_name, exclude):
+    dataset, user, now = getattr(world, dataset_name), world.users[user_name], timezone.now()
+    statements = NextRecordStatements(actor=user, dataset=dataset, now=now)
+    excluded = [world.records[name].pk for name in exclude]
+
+    held = statements.held(list(excluded), open_distribution=dataset.distribution == Dataset.Distribution.OPEN)
+    expected, held_by = _orm_held(world, dataset, user, exclude, now)
+    assert _same(held, expected)
+    assert held is None or held.held_by == held_by
+    assert _same(statements.candidate(list(excluded)), _orm_candidate(world, dataset, user, exclude, now))
+
+
+@pytest.mark.parametrize(("dataset_name", "user_name", "exclude"), CASES)
+def test_record_claim_next_follows_the_rule_the_orm_states(world, dataset_name, user_name, exclude):
+    """The whole call: held assignment first, then (open only, within the quota) the held claim, then the
+    first candidate whose claim the recount still allows."""
+    dataset, user = getattr(world, dataset_name), world.users[user_name]
+    now = timezone.now()
+    expected, held_by = _orm_held(world, dataset, user, exclude, now)
+    if expected is None or held_by != "assignment":
+        membership = tenancy.require_membership(user, dataset.workspace_id)
+        done = Response.objects.filter(record__dataset=dataset, user=user,
+                                       status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]).count()
+        if dataset.distribution != Dataset.Distribution.OPEN or (membership.quota is not None and done >= membership.quota):
+            expected = None
+        elif expected is None:
+            expected = _orm_candidate(world, dataset, user, exclude, now)
+
+    record = record_claim_next(actor=user, dataset=dataset, exclude_ids=_ids(world, exclude))
+
+    assert _same(record, expected)
+    if record is not None:
+        claim = Claim.objects.get(record=record, user=user)
+        assert claim.expires_at - claim.claimed_at == timedelta(seconds=settings.CLAIM_TTL_SECONDS)
+        assert claim.expires_at > now
+
+
+@pytest.mark.parametrize(("record_name", "user_name"), list(itertools.product(["o2", "o4", "o5", "o6", "o9"], ANNOTATORS)))
+def test_claim_unless_taken_matches_the_orm_count(world, record_name, user_name):
+    record, user, now = world.record(record_name), world.users[user_name], timezone.now()
+    others = Claim.objects.filter(record=record, expires_at__gt=now).exclude(user=user).count()
+    expected = others < world.open.min_submitted - record.submitted_count
+    before = Claim.objects.filter(record=record, user=user).first()
+
+    taken = NextRecordStatements(actor=user, dataset=world.open, now=now).claim(record, unless_taken=True)
+
+    assert taken == expected
+    claim = Claim.objects.filter(record=record, user=user).first()
+    if taken:
+        assert (claim.claimed_at, claim.expires_at) == (now, now + timedelta(seconds=settings.CLAIM_TTL_SECONDS))
+        assert before is None or claim.pk == before.pk
+    else:
+        assert (claim is None and before is None) or (claim.claimed_at, claim.expires_at) == (before.claimed_at,
+                                                                                              before.expires_at)
