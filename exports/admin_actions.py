@@ -23,8 +23,8 @@ from config.errors import DomainError
 from labeling import selectors as labeling_selectors
 from labeling.admin_actions import APPLY, _one_dataset, _selection_refused, render_action_form
 
-from . import services
 from .forms import ExportForm
+from .services import export_jobs, import_jobs
 from .views import _import_form, _show_error
 
 
@@ -62,7 +62,7 @@ def export_selected_datasets(modeladmin, request, queryset):
     error = None
     if form.is_bound and form.is_valid():
         try:
-            job = services.export_job_create(
+            job = export_jobs.export_job_create(
                 actor=request.user, dataset_ids=[d.pk for d in datasets], format=form.cleaned_data["format"],
                 options=form.options(),
             )
@@ -88,7 +88,7 @@ def import_dataset_records(modeladmin, request, queryset):
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.import_job_create(
+            job = import_jobs.import_job_create(
                 actor=request.user, dataset=dataset, file=upload, filename=upload.name,
                 format=form.cleaned_data["format"] or None, mapping=form.mapping(),
                 on_error=form.cleaned_data["on_error"],

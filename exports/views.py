@@ -19,8 +19,9 @@ from config.errors import DomainError, NotFound
 from labeling import selectors as labeling_selectors
 from labeling.views import administered_dataset
 
-from . import selectors, services
+from . import selectors
 from .forms import ExportForm, ImportForm
+from .services import export_jobs, import_jobs
 from .uploads import SizeLimitUploadHandler
 
 EXPORT_JOBS_PER_PAGE = 20
@@ -60,7 +61,7 @@ def exports_page(request):
         status = 400
         if form.is_valid():
             try:
-                services.export_job_create(
+                export_jobs.export_job_create(
                     actor=request.user, dataset_ids=form.cleaned_data["datasets"], format=form.cleaned_data["format"],
                     options=form.options(),
                 )
@@ -111,7 +112,7 @@ def _dataset_import(request, dataset_id):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                services.import_job_create(
+                import_jobs.import_job_create(
                     actor=request.user, dataset=dataset, file=upload, filename=upload.name,
                     format=form.cleaned_data["format"] or None, mapping=form.mapping(),
                     on_error=form.cleaned_data["on_error"],
