@@ -30,7 +30,6 @@ from config.admin import (
 )
 from config.errors import DomainError
 from config.names import check_dataset_name
-from exports.admin_actions import JOB_ACTIONS
 
 from . import services, validation
 from .admin_actions import DATASET_ACTIONS, RECORD_ACTIONS
@@ -235,7 +234,7 @@ class DatasetAdmin(TenantAdmin):
     list_filter = (WorkspaceFilter, "status", "distribution")
     search_fields = ("name",)
     inlines = (FieldInline, QuestionInline, MetadataPropertyInline)
-    actions = ("publish", *DATASET_ACTIONS, *JOB_ACTIONS)
+    actions = ("publish", *DATASET_ACTIONS)
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else ("workspace", "status", "inserted_at", "last_activity_at")

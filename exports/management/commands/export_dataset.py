@@ -8,8 +8,8 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
+from exports.commands import command_actor
 from exports.formats.registry import FORMATS
-from exports.management.commands._actor import command_actor
 from exports.models import JobStatus
 from exports.progress import ProgressBar
 from exports.services import export_jobs, jobs

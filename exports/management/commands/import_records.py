@@ -7,7 +7,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
-from exports.management.commands._actor import command_actor
+from exports.commands import command_actor
 from exports.models import JobStatus
 from exports.progress import ProgressBar
 from exports.services import import_jobs
