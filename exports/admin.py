@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from config.admin import ReadOnlyMixin, TenantAdmin
-from labeling.admin import DatasetAdmin
+from labeling.admin.datasets import DatasetAdmin
 
 from .admin_actions import JOB_ACTIONS
 from .models import ExportJob, ImportJob
