@@ -71,12 +71,12 @@ def _dataset(n: int, responses: int):
 
 def _worker(job_id: str) -> None:
     """Run one export as a worker would; print elapsed seconds and this process's peak RSS."""
-    from exports import services
     from exports.models import ExportJob
+    from exports.services import export_jobs
 
     job = ExportJob.objects.get(pk=job_id)
     started, cpu_started = time.perf_counter(), time.process_time()
-    services.export_job_run(job=job)
+    export_jobs.export_job_run(job=job)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     job.refresh_from_db()
     if job.status != "succeeded":
@@ -87,11 +87,11 @@ def _worker(job_id: str) -> None:
 
 def _measure(owner, dataset, export_format: str, repeat: int) -> dict:
     """Export `dataset` `repeat` times, each in a fresh worker process; the median of each figure."""
-    from exports import services
+    from exports.services import export_jobs
 
     runs = []
     for _ in range(repeat):
-        job = services.export_job_create(actor=owner, dataset_ids=[dataset.pk], format=export_format, enqueue=False)
+        job = export_jobs.export_job_create(actor=owner, dataset_ids=[dataset.pk], format=export_format, enqueue=False)
         out = subprocess.run([sys.executable, "-m", "bench.export", "--worker", str(job.pk)], cwd=ROOT, env=os.environ,
                              check=True, capture_output=True, text=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))

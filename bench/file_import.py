@@ -56,7 +56,7 @@ def main() -> None:
     from django.core.files import File
 
     from accounts.models import User, Workspace
-    from exports import services
+    from exports.services import import_jobs
     from labeling.services import datasets as dataset_services
 
     run = uuid.uuid4().hex[:8]
@@ -77,8 +77,8 @@ def main() -> None:
         started = time.perf_counter()
         with open(path, "rb") as handle:
             upload = File(handle, name=path.name)
-            job = services.import_job_create(actor=owner, dataset=dataset, file=upload, filename=path.name, enqueue=False)
-        services.import_job_run(job=job)
+            job = import_jobs.import_job_create(actor=owner, dataset=dataset, file=upload, filename=path.name, enqueue=False)
+        import_jobs.import_job_run(job=job)
         elapsed = time.perf_counter() - started
         app_cpu, db_cpu = time.process_time() - app_before, cpu_spent(db_before, cpu_seconds(backends))
     job.refresh_from_db()

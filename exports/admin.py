@@ -1,7 +1,8 @@
 """Admin for export and import jobs: read-only, scoped like the API (ExportJob/ImportJob.objects.visible_to).
 
-Jobs are started through the API, the portal or the management commands; the admin shows their state,
-errors and a download link (served by the API's download endpoint, which re-checks access).
+Jobs are started through the API, the portal, the management commands or the dataset actions this
+module adds to labeling's DatasetAdmin (`admin_actions.py`); the admin shows their state, errors and a
+download link (served by the API's download endpoint, which re-checks access).
 """
 
 from django.contrib import admin
@@ -9,8 +10,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from config.admin import ReadOnlyMixin, TenantAdmin
+from labeling.admin.datasets import DatasetAdmin
 
+from .admin_actions import JOB_ACTIONS
 from .models import ExportJob, ImportJob
+
+# Exports brings its own actions to the datasets changelist, so labeling's admin knows nothing of exports
+# (STYLE §2: layers import downward only).
+DatasetAdmin.actions = (*DatasetAdmin.actions, *JOB_ACTIONS)
 
 
 class JobAdmin(ReadOnlyMixin, TenantAdmin):

@@ -21,11 +21,10 @@ from django.utils.html import format_html
 
 from config.errors import DomainError
 from labeling import selectors as labeling_selectors
-from labeling.admin_actions import APPLY, _one_dataset, _selection_refused, render_action_form
+from labeling.admin_actions import APPLY, one_dataset, render_action_form, selection_refused
 
-from . import services
-from .forms import ExportForm
-from .views import _import_form, _show_error
+from .forms import ExportForm, import_form, show_error
+from .services import export_jobs, import_jobs
 
 
 class AdminExportForm(ExportForm):
@@ -55,20 +54,20 @@ def _render(modeladmin, request, *, error: DomainError | None = None, **page):
 @admin.action(description="Export selected datasets…", permissions=["change"])
 def export_selected_datasets(modeladmin, request, queryset):
     """Export the selected datasets into one file, with the format and options of DESIGN §5."""
-    if _selection_refused(modeladmin, request, queryset, "datasets"):
+    if selection_refused(modeladmin, request, queryset, "datasets"):
         return None
     datasets = list(queryset.select_related("workspace").order_by("workspace__name", "name"))
     form = AdminExportForm(request.POST if APPLY in request.POST else None)
     error = None
     if form.is_bound and form.is_valid():
         try:
-            job = services.export_job_create(
+            job = export_jobs.export_job_create(
                 actor=request.user, dataset_ids=[d.pk for d in datasets], format=form.cleaned_data["format"],
                 options=form.options(),
             )
         except DomainError as exc:
             error = exc
-            _show_error(form, exc)
+            show_error(form, exc)
         else:
             return _started(modeladmin, request, job, "Export")
     facts = [f"Datasets: {', '.join(f'{d.workspace.name} / {d.name}' for d in datasets)}."]
@@ -79,23 +78,23 @@ def export_selected_datasets(modeladmin, request, queryset):
 @admin.action(description="Import records…", permissions=["change"])
 def import_dataset_records(modeladmin, request, queryset):
     """Upload a CSV, JSONL, JSON-array or Parquet file of records into one dataset, with its column mapping."""
-    dataset = _one_dataset(modeladmin, request, queryset)
+    dataset = one_dataset(modeladmin, request, queryset)
     if dataset is None:
         return None
     dataset = labeling_selectors.dataset_with_schema(dataset)
-    form = _import_form(dataset, *((request.POST, request.FILES) if APPLY in request.POST else ()))
+    form = import_form(dataset, *((request.POST, request.FILES) if APPLY in request.POST else ()))
     error = None
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = services.import_job_create(
+            job = import_jobs.import_job_create(
                 actor=request.user, dataset=dataset, file=upload, filename=upload.name,
                 format=form.cleaned_data["format"] or None, mapping=form.mapping(),
                 on_error=form.cleaned_data["on_error"],
             )
         except DomainError as exc:
             error = exc
-            _show_error(form, exc)
+            show_error(form, exc)
         else:
             return _started(modeladmin, request, job, f"Import of {upload.name}")
     facts = [

@@ -4,10 +4,10 @@ They only parse the page's input into what the services take; the services check
 against the datasets (access, schema, options) and the views show their errors on the form.
 """
 
-import uuid
-
 from django import forms
 
+from config.errors import DomainError
+from config.ids import uuid_or_none
 from labeling.models import Dataset, Response
 
 from .models import ExportJob, ImportJob
@@ -31,11 +31,7 @@ class DatasetIdsField(forms.MultipleChoiceField):
     """
 
     def valid_value(self, value) -> bool:
-        try:
-            uuid.UUID(str(value))
-        except ValueError:
-            return False
-        return True
+        return uuid_or_none(value) is not None
 
 
 class ExportForm(forms.Form):
@@ -135,3 +131,22 @@ class ImportForm(forms.Form):
             if column:
                 mapping[column] = None
         return mapping
+
+
+def import_form(dataset, *args) -> ImportForm:
+    """The import form with a target choice for each field, external_id and each metadata property of `dataset`."""
+    targets = [(f.name, f.name) for f in dataset.fields.all()] + [("external_id", "external_id")]
+    targets += [(f"metadata.{p.name}", p.name) for p in dataset.metadata_properties.all()]
+    return ImportForm(*args, targets=targets)
+
+
+# Where a service names the export option at fault (details["field"]), and the form input that holds it.
+OPTION_INPUTS = {"options.min_rating": "min_rating_question", "datasets": "datasets", "format": "format"}
+
+
+def show_error(form, error: DomainError) -> int:
+    """Put a service error on the input it names (else on the whole form); return its HTTP status."""
+    field = (error.details or {}).get("field") or ""
+    name = OPTION_INPUTS.get(field) or field.removeprefix("options.")
+    form.add_error(name if name in form.fields else None, error.message)
+    return error.http_status

@@ -195,6 +195,21 @@ def records_import_file(
     if dataset.status != Dataset.Status.READY:
         raise DatasetNotReady(f"Publish the dataset '{dataset.name}' before importing records.")
     mapper = RowMapper(dataset, mapping or {})
+    result = _validate(dataset, path, file_format, mapper, progress)
+    if result.bad_count and on_error == "reject":
+        raise InvalidImportFile(
+            f"{result.bad_count} row(s) of the file are invalid; nothing was imported. Fix them or import with on_error='skip'.",
+            code="invalid_records",
+            details={"rows": result.bad_rows, "bad_count": result.bad_count},
+        )
+    if result.rows == 0 and not result.bad_count:
+        raise InvalidImportFile("The file holds no records.")
+    _write_good_rows(actor, dataset, path, file_format, mapper, result, progress)
+    return result
+
+
+def _validate(dataset: Dataset, path: Path, file_format: str, mapper: RowMapper, progress: Progress | None) -> ImportResult:
+    """Read the whole file once, checking every row (external ids included) without writing anything."""
     check = validation.record_checker(
         fields=mapper.fields, metadata_properties=mapper.properties.values(),
         allow_extra_metadata=dataset.allow_extra_metadata,
@@ -215,15 +230,13 @@ def records_import_file(
             result.bad(line, problems)
         if progress and result.rows % PROGRESS_EVERY == 0:
             progress("validating", result.rows, 0)
+    return result
+
+
+def _write_good_rows(actor: User, dataset: Dataset, path: Path, file_format: str, mapper: RowMapper,
+                     result: ImportResult, progress: Progress | None) -> None:
+    """Read the file again and write its good rows in batches, all in one transaction."""
     good_total = result.rows - result.bad_count
-    if result.bad_count and on_error == "reject":
-        raise InvalidImportFile(
-            f"{result.bad_count} row(s) of the file are invalid; nothing was imported. Fix them or import with on_error='skip'.",
-            code="invalid_records",
-            details={"rows": result.bad_rows, "bad_count": result.bad_count},
-        )
-    if result.rows == 0 and not result.bad_count:
-        raise InvalidImportFile("The file holds no records.")
     if progress:
         progress("writing", 0, good_total)
     written = 0
@@ -241,7 +254,6 @@ def records_import_file(
             written += _write(actor, dataset, batch, result)
     if progress:
         progress("writing", written, good_total)
-    return result
 
 
 def _write(actor: User, dataset: Dataset, batch: list[dict], result: ImportResult) -> int:

@@ -89,75 +89,86 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict | RowError]]:
             yield line, row if isinstance(row, dict) else RowError("Each line must be a JSON object.")
 
 
+class _ArrayText:
+    """The not yet parsed text of a JSON array file, decoded a chunk at a time; `line` is where it starts."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.buffer, self.line, self.eof, self.pending = "", 1, False, b""
+
+    def fill(self) -> bool:
+        """Append the next chunk; False at the end of the file."""
+        if self.eof:
+            return False
+        chunk = self.handle.read(READ_CHUNK)
+        if not chunk:
+            self.eof = True
+            if self.pending:
+                raise _not_utf8(self.line)
+            return False
+        data = self.pending + chunk
+        # Keep an incomplete multi-byte character for the next read.
+        for cut in range(len(data), max(len(data) - 4, -1), -1):
+            try:
+                self.buffer += data[:cut].decode("utf-8")
+                self.pending = data[cut:]
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise _not_utf8(self.line + self.buffer.count("\n"))
+        if len(self.buffer) > MAX_LINE_BYTES:
+            raise InvalidImportFile(f"An element near line {self.line} is larger than {MAX_LINE_BYTES // (1024 * 1024)} MiB.")
+        return True
+
+    def skip_space(self) -> None:
+        while True:
+            stripped = self.buffer.lstrip(" \t\r\n\ufeff")
+            self.line += self.buffer[: len(self.buffer) - len(stripped)].count("\n")
+            self.buffer = stripped
+            if self.buffer or not self.fill():
+                return
+
+    def take(self, end: int) -> None:
+        """Drop the first `end` characters, counting their lines."""
+        self.line += self.buffer[:end].count("\n")
+        self.buffer = self.buffer[end:]
+
+    def element(self, decoder: json.JSONDecoder) -> tuple:
+        """The next JSON value and where it ends, reading more of the file until it is complete."""
+        while True:
+            try:
+                return decoder.raw_decode(self.buffer)
+            except json.JSONDecodeError as exc:
+                if not self.fill():
+                    line = self.line + exc.lineno - 1
+                    raise InvalidImportFile(f"Line {line}: not valid JSON ({exc.msg}).", details={"line": line}) from None
+
+
 def read_json_array(path: Path) -> Iterator[tuple[int, dict | RowError]]:
     """A JSON array of objects, decoded one element at a time so only one element is in memory."""
     decoder = json.JSONDecoder()
     with open(path, "rb") as handle:
-        buffer, line, eof = "", 1, False
-        pending = b""
-
-        def fill() -> bool:
-            nonlocal buffer, eof, pending
-            if eof:
-                return False
-            chunk = handle.read(READ_CHUNK)
-            if not chunk:
-                eof = True
-                if pending:
-                    raise _not_utf8(line)
-                return False
-            data = pending + chunk
-            # Keep an incomplete multi-byte character for the next read.
-            for cut in range(len(data), max(len(data) - 4, -1), -1):
-                try:
-                    buffer += data[:cut].decode("utf-8")
-                    pending = data[cut:]
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise _not_utf8(line + buffer.count("\n"))
-            if len(buffer) > MAX_LINE_BYTES:
-                raise InvalidImportFile(f"An element near line {line} is larger than {MAX_LINE_BYTES // (1024 * 1024)} MiB.")
-            return True
-
-        def skip_space() -> None:
-            nonlocal buffer, line
-            while True:
-                stripped = buffer.lstrip(" \t\r\n\ufeff")
-                line += buffer[: len(buffer) - len(stripped)].count("\n")
-                buffer = stripped
-                if buffer or not fill():
-                    return
-
-        skip_space()
-        if not buffer.startswith("["):
-            raise InvalidImportFile("A .json file must hold one JSON array of objects, starting with '['.", details={"line": line})
-        buffer = buffer[1:]
-        skip_space()
-        if buffer.startswith("]"):
+        text = _ArrayText(handle)
+        text.skip_space()
+        if not text.buffer.startswith("["):
+            raise InvalidImportFile("A .json file must hold one JSON array of objects, starting with '['.", details={"line": text.line})
+        text.take(1)
+        text.skip_space()
+        if text.buffer.startswith("]"):
             return
         while True:
-            while True:
-                try:
-                    element, end = decoder.raw_decode(buffer)
-                    break
-                except json.JSONDecodeError as exc:
-                    if not fill():
-                        raise InvalidImportFile(
-                            f"Line {line + exc.lineno - 1}: not valid JSON ({exc.msg}).", details={"line": line + exc.lineno - 1}
-                        ) from None
-            yield line, element if isinstance(element, dict) else RowError("Each element must be a JSON object.")
-            line += buffer[:end].count("\n")
-            buffer = buffer[end:]
-            skip_space()
-            if buffer.startswith(","):
-                buffer = buffer[1:]
-                skip_space()
-            elif buffer.startswith("]"):
+            element, end = text.element(decoder)
+            yield text.line, element if isinstance(element, dict) else RowError("Each element must be a JSON object.")
+            text.take(end)
+            text.skip_space()
+            if text.buffer.startswith(","):
+                text.take(1)
+                text.skip_space()
+            elif text.buffer.startswith("]"):
                 return
             else:
-                raise InvalidImportFile(f"Line {line}: expected ',' or ']' between elements.", details={"line": line})
+                raise InvalidImportFile(f"Line {text.line}: expected ',' or ']' between elements.", details={"line": text.line})
 
 
 def read_parquet(path: Path) -> Iterator[tuple[int, dict | RowError]]:

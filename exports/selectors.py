@@ -8,17 +8,11 @@ from django.db.models import Prefetch, QuerySet
 from accounts import tenancy
 from accounts.models import User
 from config.errors import Conflict, NotFound
+from config.ids import parse_uuid
 from labeling.models import Dataset
 
 from .formats.registry import FORMATS
 from .models import ExportJob, ImportJob, JobStatus
-
-
-def _uuid(value) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise NotFound() from None
 
 
 def export_job_list(*, user: User, status: str | None = None, dataset_id: uuid.UUID | None = None) -> QuerySet:
@@ -38,7 +32,7 @@ def export_job_list(*, user: User, status: str | None = None, dataset_id: uuid.U
 def export_job_get(*, user: User, job_id) -> ExportJob:
     """One export job the user may see; missing and not-yours are the same NotFound."""
     try:
-        return export_job_list(user=user).get(pk=_uuid(job_id))
+        return export_job_list(user=user).get(pk=parse_uuid(job_id))
     except ExportJob.DoesNotExist:
         raise NotFound("Export not found.") from None
 
@@ -56,7 +50,7 @@ def import_job_list(*, user: User, status: str | None = None, dataset_id: uuid.U
 def import_job_get(*, user: User, job_id) -> ImportJob:
     """One import job the user may see; missing and not-yours are the same NotFound."""
     try:
-        return import_job_list(user=user).get(pk=_uuid(job_id))
+        return import_job_list(user=user).get(pk=parse_uuid(job_id))
     except ImportJob.DoesNotExist:
         raise NotFound("Import not found.") from None
 

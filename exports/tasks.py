@@ -13,8 +13,8 @@ from django.db import InterfaceError, OperationalError
 from config.celery import app as celery_app
 from config.errors import DomainError
 
-from . import services
 from .models import ExportJob, ImportJob
+from .services import export_jobs, import_jobs, jobs
 
 logger = logging.getLogger(__name__)
 
@@ -30,32 +30,32 @@ def _run(task, model, job_id: str, run) -> None:
     try:
         run(job=job)
     except DomainError as exc:
-        services.job_fail(job=job, reason=exc.message, details=exc.details)
+        jobs.job_fail(job=job, reason=exc.message, details=exc.details)
     except TRANSIENT as exc:
         if task.request.retries >= MAX_RETRIES:
-            services.job_fail(job=job, reason="The database was unavailable while the job ran. Start it again.")
+            jobs.job_fail(job=job, reason="The database was unavailable while the job ran. Start it again.")
             return
-        services.job_requeue(job=job)
+        jobs.job_requeue(job=job)
         raise task.retry(exc=exc, countdown=2 ** (task.request.retries + 2)) from None
     except Exception:
         # The task boundary is the one place a bare Exception is caught (STYLE §4).
         logger.exception("job %s failed", job_id)
-        services.job_fail(job=job, reason="The job failed unexpectedly. Start it again; if it keeps failing, ask an owner to check the worker's log.")
+        jobs.job_fail(job=job, reason="The job failed unexpectedly. Start it again; if it keeps failing, ask an owner to check the worker's log.")
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
 def export_job_run_task(self, export_job_id: str) -> None:
-    _run(self, ExportJob, export_job_id, services.export_job_run)
+    _run(self, ExportJob, export_job_id, export_jobs.export_job_run)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
 def import_job_run_task(self, import_job_id: str) -> None:
-    _run(self, ImportJob, import_job_id, services.import_job_run)
+    _run(self, ImportJob, import_job_id, import_jobs.import_job_run)
 
 
 @shared_task
 def jobs_fail_stale_task() -> int:
-    return services.jobs_fail_stale()
+    return jobs.jobs_fail_stale()
 
 
 # With `celery -A config beat` (or `worker -B`) running, the stale-job check runs on its own;

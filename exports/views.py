@@ -19,29 +19,18 @@ from config.errors import DomainError, NotFound
 from labeling import selectors as labeling_selectors
 from labeling.views import administered_dataset
 
-from . import selectors, services
-from .forms import ExportForm, ImportForm
+from . import selectors
+from .forms import ExportForm, import_form, show_error
+from .services import export_jobs, import_jobs
 from .uploads import SizeLimitUploadHandler
 
 EXPORT_JOBS_PER_PAGE = 20
 IMPORT_JOBS_PER_PAGE = 10
 # Bad rows shown per import on the page; the downloadable report has up to MAX_REPORTED_ROWS.
 BAD_ROWS_SHOWN = 20
-# Where a service names the export option at fault (details["field"]), and the form input that holds it.
-OPTION_INPUTS = {"options.min_rating": "min_rating_question", "datasets": "datasets", "format": "format"}
-
-
 def _require_admin(request) -> None:
     if not selectors.administers_any_workspace(user=request.user):
         raise PermissionDenied("Only workspace admins export and import data.")
-
-
-def _show_error(form, error: DomainError) -> int:
-    """Put a service error on the input it names (else on the whole form); return its HTTP status."""
-    field = (error.details or {}).get("field") or ""
-    name = OPTION_INPUTS.get(field) or field.removeprefix("options.")
-    form.add_error(name if name in form.fields else None, error.message)
-    return error.http_status
 
 
 def _page(request, queryset, per_page: int):
@@ -60,14 +49,14 @@ def exports_page(request):
         status = 400
         if form.is_valid():
             try:
-                services.export_job_create(
+                export_jobs.export_job_create(
                     actor=request.user, dataset_ids=form.cleaned_data["datasets"], format=form.cleaned_data["format"],
                     options=form.options(),
                 )
             except NotFound:
                 raise Http404("Dataset not found.") from None
             except DomainError as error:
-                status = _show_error(form, error)
+                status = show_error(form, error)
             else:
                 messages.success(request, "Export started. Its file appears below when it is ready.")
                 return redirect("exports:exports")
@@ -107,11 +96,11 @@ def _dataset_import(request, dataset_id):
     dataset = _import_dataset(request, dataset_id)
     form = None
     if request.method == "POST":
-        form = _import_form(dataset, request.POST, request.FILES)
+        form = import_form(dataset, request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                services.import_job_create(
+                import_jobs.import_job_create(
                     actor=request.user, dataset=dataset, file=upload, filename=upload.name,
                     format=form.cleaned_data["format"] or None, mapping=form.mapping(),
                     on_error=form.cleaned_data["on_error"],
@@ -129,17 +118,11 @@ def _import_dataset(request, dataset_id):
     return labeling_selectors.dataset_with_schema(dataset)
 
 
-def _import_form(dataset, *args) -> ImportForm:
-    targets = [(f.name, f.name) for f in dataset.fields.all()] + [("external_id", "external_id")]
-    targets += [(f"metadata.{p.name}", p.name) for p in dataset.metadata_properties.all()]
-    return ImportForm(*args, targets=targets)
-
-
 def _dataset_import_render(request, dataset, form, *, error: DomainError | None = None, status: int = 200):
     if error is not None:
         status = error.http_status
     jobs = _page(request, selectors.import_job_list(user=request.user, dataset_id=dataset.pk), IMPORT_JOBS_PER_PAGE)
     return render(request, "portal/imports_dataset.html", {
-        "dataset": dataset, "form": form or _import_form(dataset), "error": error, "jobs": jobs,
+        "dataset": dataset, "form": form or import_form(dataset), "error": error, "jobs": jobs,
         "bad_rows_shown": BAD_ROWS_SHOWN,
     }, status=status)

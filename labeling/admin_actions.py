@@ -186,7 +186,7 @@ def _select_across(request) -> bool:
     return forms.BooleanField(required=False).clean(request.POST.get("select_across"))
 
 
-def _selection_refused(modeladmin, request, queryset: QuerySet, noun: str) -> bool:
+def selection_refused(modeladmin, request, queryset: QuerySet, noun: str) -> bool:
     """Refuse (with a message) a selection holding ids the changelist's scoped queryset does not contain.
 
     Django silently drops such ids; acting on the rest would do something other than what was asked.
@@ -208,9 +208,9 @@ def _selection_refused(modeladmin, request, queryset: QuerySet, noun: str) -> bo
     return True
 
 
-def _one_dataset(modeladmin, request, queryset: QuerySet) -> Dataset | None:
+def one_dataset(modeladmin, request, queryset: QuerySet) -> Dataset | None:
     """The single dataset a dataset action works on, or None (with a message) for any other selection."""
-    if _selection_refused(modeladmin, request, queryset, "datasets"):
+    if selection_refused(modeladmin, request, queryset, "datasets"):
         return None
     chosen = list(queryset.select_related("workspace")[:2])
     if len(chosen) != 1:
@@ -282,7 +282,7 @@ def _assignment_facts(dataset: Dataset) -> list[str]:
 @admin.action(description="Distribute selected records…", permissions=["change"])
 def distribute_selected_records(modeladmin, request, queryset):
     """Give each selected record k distinct annotators of its workspace, balancing loads."""
-    if _selection_refused(modeladmin, request, queryset, "records"):
+    if selection_refused(modeladmin, request, queryset, "records"):
         return None
     dataset_ids = list(queryset.order_by().values_list("dataset_id", flat=True).distinct()[:2])
     if len(dataset_ids) != 1:
@@ -324,7 +324,7 @@ def _needs_holders(modeladmin, request, dataset: Dataset) -> bool:
 def _dataset_action(modeladmin, request, queryset, *, form_class, service, what, changed, title, submit,
                     needs_holders=False):
     """One dataset, its form, then its service: the steps every dataset action shares."""
-    dataset = _one_dataset(modeladmin, request, queryset)
+    dataset = one_dataset(modeladmin, request, queryset)
     if dataset is None or (needs_holders and not _needs_holders(modeladmin, request, dataset)):
         return None
     form = _bound(form_class, request, dataset)

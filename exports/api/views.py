@@ -16,10 +16,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from config.api import ApiView, ErrorSerializer, PageQuerySerializer, StrictSerializer, api_schema
-from exports import selectors, services
+from exports import selectors
 from exports.formats.registry import FORMATS
 from exports.models import ExportJob, ImportJob, JobStatus
 from exports.selectors import JobFile
+from exports.services import export_jobs, import_jobs
 from exports.uploads import SizeLimitUploadHandler, too_large
 from labeling import selectors as labeling_selectors
 
@@ -61,7 +62,7 @@ class JobFilterSerializer(PageQuerySerializer):
 class ExportJobListApi(ApiView):
     class InputSerializer(StrictSerializer):
         datasets = serializers.ListField(
-            child=serializers.UUIDField(), min_length=1, max_length=services.MAX_DATASETS_PER_EXPORT,
+            child=serializers.UUIDField(), min_length=1, max_length=export_jobs.MAX_DATASETS_PER_EXPORT,
             help_text="Datasets to export together; you must administer each, and they must share the options' schema.",
         )
         format = serializers.ChoiceField(choices=ExportJob.Format.choices)
@@ -78,7 +79,7 @@ class ExportJobListApi(ApiView):
                 summary="Start an export job (admins of every dataset)")
     def post(self, request):
         data = self.parse_body(self.InputSerializer)
-        job = services.export_job_create(
+        job = export_jobs.export_job_create(
             actor=request.user, dataset_ids=data["datasets"], format=data["format"], options=data["options"]
         )
         job = selectors.export_job_get(user=request.user, job_id=job.pk)
@@ -151,7 +152,7 @@ class ImportJobListApi(ApiView):
         values = self.parse_body(self.InputSerializer)
         dataset = labeling_selectors.dataset_get(user=request.user, dataset_id=values["dataset"])
         upload = values["file"]
-        job = services.import_job_create(
+        job = import_jobs.import_job_create(
             actor=request.user, dataset=dataset, file=upload, filename=upload.name, format=values.get("format"),
             mapping=values.get("mapping"), on_error=values["on_error"],
         )

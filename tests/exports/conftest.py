@@ -86,10 +86,10 @@ def run_export(admin, django_capture_on_commit_callbacks):
     """Start an export as `actor` (the admin by default), let the eager task run, return the job."""
 
     def run(datasets, format, actor=None, **options):
-        from exports import services
+        from exports.services import export_jobs
 
         with django_capture_on_commit_callbacks(execute=True):
-            job = services.export_job_create(
+            job = export_jobs.export_job_create(
                 actor=actor or admin, dataset_ids=[d.pk for d in datasets], format=format, options=options
             )
         job.refresh_from_db()

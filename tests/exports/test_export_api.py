@@ -45,10 +45,10 @@ def test_start_read_and_download(admin, dataset, answered, api_client_for, djang
 
 
 def test_list_runs_a_constant_number_of_queries(admin, dataset, answered, api_client_for, django_assert_max_num_queries):
-    from exports import services
+    from exports.services import export_jobs
 
     for _ in range(3):
-        services.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", enqueue=False)
+        export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", enqueue=False)
     client = api_client_for(admin)
     client.get("/api/exports/")  # warm the key lookup's caches
     with django_assert_max_num_queries(6) as small:
@@ -77,17 +77,17 @@ def test_annotators_cannot_export(annotator, dataset, api_client_for):
 
 def test_a_job_spanning_a_dataset_the_reader_does_not_administer_is_hidden(owner, admin, dataset, other_dataset,
                                                                            api_client_for):
-    from exports import services
+    from exports.services import export_jobs
 
-    job = services.export_job_create(actor=owner, dataset_ids=[dataset.pk, other_dataset.pk], format="csv", enqueue=False)
+    job = export_jobs.export_job_create(actor=owner, dataset_ids=[dataset.pk, other_dataset.pk], format="csv", enqueue=False)
     assert api_client_for(admin).get(f"/api/exports/{job.pk}/").status_code == 404
     assert api_client_for(owner).get(f"/api/exports/{job.pk}/").status_code == 200
 
 
 def test_download_before_success_is_a_conflict(admin, dataset, api_client_for):
-    from exports import services
+    from exports.services import export_jobs
 
-    job = services.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", enqueue=False)
+    job = export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", enqueue=False)
     response = api_client_for(admin).get(f"/api/exports/{job.pk}/download/")
     assert response.status_code == 409 and response.json()["error"]["code"] == "export_not_ready"
 

@@ -3,8 +3,8 @@
 import pytest
 
 from config.errors import InvalidInput, NotFound, PermissionDenied
-from exports import services
 from exports.errors import IncompatibleDatasets
+from exports.services import export_jobs
 from labeling.services.datasets import dataset_update
 from tests.factories import DatasetFactory
 
@@ -129,14 +129,14 @@ def test_incompatible_datasets_are_refused(owner, dataset, workspace):
     FieldFactory(dataset=odd, name="question")
     QuestionFactory(dataset=odd, name="demonstration")
     with pytest.raises(IncompatibleDatasets, match="Dataset 'acme/odd' has no field 'prompt'"):
-        services.export_job_create(actor=owner, dataset_ids=[dataset.pk, odd.pk], format="sft-messages")
+        export_jobs.export_job_create(actor=owner, dataset_ids=[dataset.pk, odd.pk], format="sft-messages")
 
 
 def test_access_is_checked_for_every_dataset(admin, annotator, dataset, other_dataset):
     with pytest.raises(NotFound):
-        services.export_job_create(actor=admin, dataset_ids=[dataset.pk, other_dataset.pk], format="csv")
+        export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk, other_dataset.pk], format="csv")
     with pytest.raises(PermissionDenied):
-        services.export_job_create(actor=annotator, dataset_ids=[dataset.pk], format="csv")
+        export_jobs.export_job_create(actor=annotator, dataset_ids=[dataset.pk], format="csv")
 
 
 @pytest.mark.parametrize("options, message", [
@@ -150,14 +150,14 @@ def test_access_is_checked_for_every_dataset(admin, annotator, dataset, other_da
 ])
 def test_bad_options_are_refused_with_a_message(admin, dataset, options, message):
     with pytest.raises(InvalidInput, match=message):
-        services.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", options=options)
+        export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", options=options)
 
 
 def test_access_lost_before_the_job_runs_fails_it(admin, dataset, three_records, workspace):
     from accounts.models import Membership
     from exports.tasks import export_job_run_task
 
-    job = services.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", enqueue=False)
+    job = export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", enqueue=False)
     Membership.objects.filter(user=admin, workspace=workspace).update(role="annotator")
     export_job_run_task.delay(str(job.pk))
     job.refresh_from_db()

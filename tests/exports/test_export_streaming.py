@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.collector import cyclic_gc_paused
-from exports.exporting import (
-    ExamplePipeline, JsonScalar, Report, UtcIsoText, example_chunks, filtered_records, normalize_options,
-)
+from exports.pipeline.examples import ExamplePipeline
+from exports.pipeline.options import normalize_options
+from exports.pipeline.reading import JsonScalar, UtcIsoText, example_chunks, filtered_records
+from exports.pipeline.report import Report
 from labeling.models import Response
 from tests.factories import RecordFactory, ResponseFactory
 

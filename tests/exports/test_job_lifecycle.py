@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from exports import services, storage
+from exports import storage
 from exports.models import ExportJob
+from exports.services import export_jobs, jobs
 from exports.tasks import export_job_run_task
 
 
@@ -16,7 +17,7 @@ from exports.tasks import export_job_run_task
 def job(admin, dataset, labelers, add_records, answer):
     (record,) = add_records(dataset, ["p"])
     answer(labelers[0], record, demonstration="a")
-    return services.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="sft-messages", enqueue=False)
+    return export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="sft-messages", enqueue=False)
 
 
 def published(media_root) -> list[str]:
@@ -36,12 +37,12 @@ def test_a_redelivered_task_does_not_run_a_finished_job_again(job, media_root):
 
 def test_a_job_another_worker_is_advancing_is_left_alone(job):
     ExportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
-    assert services.export_job_run(job=job) is None
+    assert export_jobs.export_job_run(job=job) is None
 
 
 def test_a_dead_run_is_taken_over_and_replaces_its_leftovers(job, media_root):
     """A worker died mid-export: its partial file is discarded and the rerun publishes exactly one file."""
-    long_ago = timezone.now() - services.stale_after() - timedelta(seconds=1)
+    long_ago = timezone.now() - jobs.stale_after() - timedelta(seconds=1)
     ExportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=long_ago, attempts=1)
     leftover = storage.partial_path(job.pk, "data")
     leftover.write_text('{"messages": [trunc')
@@ -53,7 +54,7 @@ def test_a_dead_run_is_taken_over_and_replaces_its_leftovers(job, media_root):
 
 
 def test_stale_jobs_are_failed_with_a_reason(job, admin, dataset, media_root):
-    fresh = services.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", enqueue=False)
+    fresh = export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="csv", enqueue=False)
     now = timezone.now()
     ExportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=now - timedelta(hours=2))
     ExportJob.objects.filter(pk=fresh.pk).update(status="running", heartbeat_at=now)

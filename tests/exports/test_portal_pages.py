@@ -8,8 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from exports import services
 from exports.models import ExportJob, ImportJob
+from exports.services import export_jobs
 from labeling.models import Record
 
 from ..factories import DatasetFactory, MetadataPropertyFactory
@@ -38,7 +38,7 @@ def _queries(client, url) -> int:
 def _add_jobs(admin, workspace, dataset, n: int) -> None:
     for i in range(n):
         extra = DatasetFactory(workspace=workspace, name=f"extra-{ExportJob.objects.count()}")
-        services.export_job_create(actor=admin, dataset_ids=[dataset.pk, extra.pk], format="csv", enqueue=False)
+        export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk, extra.pk], format="csv", enqueue=False)
         ImportJob.objects.create(
             dataset=dataset, requested_by=admin, format="csv", source_name=f"f{i}.csv", status="failed",
             error="2 of 3 rows are invalid.", error_details={"rows": [{"line": 2, "field": "prompt", "message": "bad"}]},
@@ -125,7 +125,7 @@ def test_another_workspaces_dataset_is_not_found(login, admin, dataset, other_da
 
 
 def test_other_workspaces_jobs_are_not_listed(login, admin, outsider, dataset, other_dataset):
-    services.export_job_create(actor=outsider, dataset_ids=[other_dataset.pk], format="csv", enqueue=False)
+    export_jobs.export_job_create(actor=outsider, dataset_ids=[other_dataset.pk], format="csv", enqueue=False)
     assert b"data-job=" not in login(admin).get(EXPORTS).content
 
 

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from exports import services
 from exports.models import ExportJob, ImportJob
+from exports.services import export_jobs, import_jobs
 from labeling.models import Record, Response
 
 pytestmark = [
@@ -109,12 +109,12 @@ def test_worker_runs_imports_and_exports_and_survives_sigkill(admin, dataset, la
         from django.core.files import File
 
         upload = File(handle, name="prompts.csv")
-        imported = services.import_job_create(actor=admin, dataset=dataset, file=upload, filename="prompts.csv")
+        imported = import_jobs.import_job_create(actor=admin, dataset=dataset, file=upload, filename="prompts.csv")
     job = wait_for(lambda: finished(ImportJob, imported.pk))
     assert job.status == "succeeded" and job.created_count == 1, job.error
 
     fill(dataset, labelers[:2], 5_000)
-    export = services.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="sft-messages")
+    export = export_jobs.export_job_create(actor=admin, dataset_ids=[dataset.pk], format="sft-messages")
     wait_for(lambda: ExportJob.objects.filter(pk=export.pk, status="running", progress_done__gt=0).exists())
     with transaction.atomic():
         # Hold the job row: the worker blocks on its next progress update, in the middle of the export.

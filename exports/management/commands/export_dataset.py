@@ -8,11 +8,11 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
-from exports import services
+from exports.commands import command_actor
 from exports.formats.registry import FORMATS
-from exports.management.commands._actor import command_actor
 from exports.models import JobStatus
 from exports.progress import ProgressBar
+from exports.services import export_jobs, jobs
 from labeling import selectors
 
 
@@ -40,14 +40,14 @@ class Command(BaseCommand):
                 if not sep:
                     raise CommandError(f"Name each dataset as WORKSPACE/DATASET, not '{label}'.")
                 datasets.append(selectors.dataset_get_by_name(user=actor, workspace_name=workspace_name, name=name))
-            job = services.export_job_create(
+            job = export_jobs.export_job_create(
                 actor=actor, dataset_ids=[d.pk for d in datasets], format=options["format"], options=export_options,
                 enqueue=False,
             )
             try:
-                services.export_job_run(job=job, progress=bar)
+                export_jobs.export_job_run(job=job, progress=bar)
             except DomainError as exc:
-                services.job_fail(job=job, reason=exc.message, details=exc.details)
+                jobs.job_fail(job=job, reason=exc.message, details=exc.details)
                 raise
         except DomainError as exc:
             raise CommandError(exc.message) from None

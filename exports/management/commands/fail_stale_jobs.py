@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from exports.services import jobs_fail_stale, stale_after
+from exports.services.jobs import jobs_fail_stale, stale_after
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
-from exports import services
-from exports.management.commands._actor import command_actor
+from exports.commands import command_actor
 from exports.models import JobStatus
 from exports.progress import ProgressBar
+from exports.services import import_jobs
 from labeling import selectors
 
 
@@ -53,12 +53,12 @@ class Command(BaseCommand):
             with open(path, "rb") as handle:
                 upload = File(handle, name=path.name)
                 upload.size = os.path.getsize(path)
-                job = services.import_job_create(
+                job = import_jobs.import_job_create(
                     actor=actor, dataset=dataset, file=upload, filename=path.name, format=options["format"],
                     mapping=_mapping(options["map"]), on_error="skip" if options["skip_bad_rows"] else "reject",
                     enqueue=False,
                 )
-            services.import_job_run(job=job, progress=bar)
+            import_jobs.import_job_run(job=job, progress=bar)
             job.refresh_from_db()
         except DomainError as exc:
             raise CommandError(exc.message) from None

@@ -1,0 +1,180 @@
+"""Export options (DESIGN §5): check them against every dataset's schema and fill in the defaults.
+
+The first step of the export pipeline: `normalize_options` runs when a job is created (to refuse bad
+options before anything is stored) and again when it runs (datasets may have changed since).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from config.errors import InvalidInput
+from exports import reconcile
+from exports.errors import IncompatibleDatasets
+from exports.formats import Column, table_columns
+from labeling.metadata_filter import metadata_conditions, metadata_types
+from labeling.models import Dataset, Question
+
+RESPONSE_STATUSES = ("submitted", "draft", "discarded")
+OPTION_NAMES = {
+    "prompt_field", "input_field", "demonstration_question", "system_prompt", "response_status",
+    "completed_only", "metadata_filter", "min_rating", "text_strategy", "seed", "rating_question",
+    "rating_aggregate", "dedupe", "test_size", "split_seed",
+}
+ANSWER_KINDS = {"rating": "float", "label_selection": "str", "multi_label_selection": "list", "ranking": "json",
+                "text": "str"}
+
+
+def dataset_label(dataset: Dataset) -> str:
+    """How files, reports and errors name a dataset: WORKSPACE/DATASET."""
+    return f"{dataset.workspace.name}/{dataset.name}"
+
+
+def _bad(message: str, option: str) -> InvalidInput:
+    return InvalidInput(message, details={"field": f"options.{option}"})
+
+
+@dataclass
+class ExportOptions:
+    prompt_field: str
+    demonstration_question: str
+    input_field: str | None = None
+    system_prompt: str | None = None
+    response_status: list[str] = field(default_factory=lambda: ["submitted"])
+    completed_only: bool = False
+    metadata_filter: dict = field(default_factory=dict)
+    min_rating: dict | None = None
+    text_strategy: str = "all"
+    seed: int = 0
+    rating_question: str | None = None
+    rating_aggregate: str = "mean"
+    dedupe: bool = False
+    test_size: float | None = None
+    split_seed: int = 0
+    # Other questions common to every dataset, reconciled into columns: (name, type).
+    answer_questions: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = dict(self.__dict__)
+        data["answer_questions"] = [list(item) for item in self.answer_questions]
+        return data
+
+
+def _bool(raw: dict, name: str) -> bool:
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        raise _bad(f"'{name}' is true or false.", name)
+    return value
+
+
+def _int(raw: dict, name: str) -> int:
+    value = raw.get(name, 0)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _bad(f"'{name}' is a whole number.", name)
+    return value
+
+
+def _only(items: list, kind: str, option: str, names: str) -> str:
+    if len(items) != 1:
+        raise _bad(f"The datasets have {len(items)} {kind}s ({names or 'none'}); say which one with '{option}'.", option)
+    return items[0]
+
+
+def normalize_options(datasets: list[Dataset], raw: Any) -> ExportOptions:
+    """Check export options against every dataset's schema (prefetched) and fill in defaults.
+
+    Raises InvalidInput naming the option, or IncompatibleDatasets naming the dataset that lacks
+    what the first one has.
+    """
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise InvalidInput("'options' must be an object.", details={"field": "options"})
+    unknown = sorted(set(raw) - OPTION_NAMES)
+    if unknown:
+        raise InvalidInput(f"Unknown export option(s): {', '.join(unknown)}.", details={"field": "options", "unknown": unknown})
+    first = datasets[0]
+    text_fields = [f.name for f in first.fields.all()]
+    text_questions = [q.name for q in first.questions.all() if q.type == Question.Type.TEXT]
+    prompt_field = raw.get("prompt_field") or _only(text_fields, "text field", "prompt_field", ", ".join(text_fields))
+    demonstration = raw.get("demonstration_question") or _only(
+        text_questions, "text question", "demonstration_question", ", ".join(text_questions)
+    )
+    options = ExportOptions(prompt_field=prompt_field, demonstration_question=demonstration)
+    options.input_field = raw.get("input_field") or None
+    system_prompt = raw.get("system_prompt")
+    if system_prompt is not None and not isinstance(system_prompt, str):
+        raise _bad("'system_prompt' is a string.", "system_prompt")
+    options.system_prompt = system_prompt or None
+    status = raw.get("response_status", ["submitted"])
+    status = [status] if isinstance(status, str) else status
+    if not isinstance(status, list) or not status or any(s not in RESPONSE_STATUSES for s in status):
+        raise _bad(f"'response_status' is one or more of: {', '.join(RESPONSE_STATUSES)}.", "response_status")
+    options.response_status = sorted(set(status))
+    options.completed_only = _bool(raw, "completed_only")
+    options.dedupe = _bool(raw, "dedupe")
+    options.seed = _int(raw, "seed")
+    options.split_seed = _int(raw, "split_seed")
+    options.text_strategy = raw.get("text_strategy", "all")
+    if options.text_strategy not in reconcile.TEXT_STRATEGIES:
+        raise _bad(f"'text_strategy' is one of: {', '.join(reconcile.TEXT_STRATEGIES)}.", "text_strategy")
+    options.rating_aggregate = raw.get("rating_aggregate", "mean")
+    if options.rating_aggregate not in reconcile.RATING_AGGREGATES:
+        raise _bad("'rating_aggregate' is 'mean' or 'median'.", "rating_aggregate")
+    options.rating_question = raw.get("rating_question") or None
+    if options.text_strategy == "best_rated" and not options.rating_question:
+        raise _bad("text_strategy 'best_rated' needs 'rating_question': the rating that ranks the answers.", "rating_question")
+    test_size = raw.get("test_size")
+    if test_size is not None and (isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1):
+        raise _bad("'test_size' is a fraction between 0 and 1 (e.g. 0.1).", "test_size")
+    options.test_size = test_size
+    options.metadata_filter = {} if raw.get("metadata_filter") is None else raw["metadata_filter"]
+    metadata_conditions(options.metadata_filter, types=metadata_types(datasets), allow_undeclared=True,
+                        field="metadata_filter")
+    options.min_rating = _min_rating(raw.get("min_rating"))
+
+    _check_compatible(datasets, options)
+    options.answer_questions = _common_answer_questions(datasets, options.demonstration_question)
+    return options
+
+
+def _min_rating(raw: Any) -> dict | None:
+    if raw is None:
+        return None
+    if (not isinstance(raw, dict) or not isinstance(raw.get("question"), str)
+            or isinstance(raw.get("value"), bool) or not isinstance(raw.get("value"), (int, float))):
+        raise _bad("'min_rating' is {\"question\": a rating question, \"value\": a number}.", "min_rating")
+    return {"question": raw["question"], "value": raw["value"]}
+
+
+def _check_compatible(datasets: list[Dataset], options: ExportOptions) -> None:
+    """Every dataset has the prompt field, the text question and the rating questions the options name."""
+    for dataset in datasets:
+        fields = {f.name for f in dataset.fields.all()}
+        questions = {q.name: q.type for q in dataset.questions.all()}
+        label = dataset_label(dataset)
+        for name in filter(None, [options.prompt_field, options.input_field]):
+            if name not in fields:
+                raise IncompatibleDatasets(f"Dataset '{label}' has no field '{name}'.", details={"dataset": str(dataset.pk)})
+        if questions.get(options.demonstration_question) != Question.Type.TEXT:
+            raise IncompatibleDatasets(
+                f"Dataset '{label}' has no text question '{options.demonstration_question}'.", details={"dataset": str(dataset.pk)}
+            )
+        for name in filter(None, [options.rating_question, (options.min_rating or {}).get("question")]):
+            if questions.get(name) != Question.Type.RATING:
+                raise IncompatibleDatasets(f"Dataset '{label}' has no rating question '{name}'.", details={"dataset": str(dataset.pk)})
+
+
+def _common_answer_questions(datasets: list[Dataset], demonstration: str) -> list[tuple[str, str]]:
+    """Questions (other than the demonstration) of the same name and type in every dataset, in the first one's order."""
+    common = [(q.name, q.type) for q in datasets[0].questions.all() if q.name != demonstration and q.type in ANSWER_KINDS]
+    for dataset in datasets[1:]:
+        have = {(q.name, q.type) for q in dataset.questions.all()}
+        common = [item for item in common if item in have]
+    return common
+
+
+def answer_columns(options: ExportOptions) -> list[Column]:
+    return [Column(name, ANSWER_KINDS[kind]) for name, kind in options.answer_questions]
+
+
+def flat_columns(options: ExportOptions) -> list[Column]:
+    return table_columns(answer_columns(options), has_system=bool(options.system_prompt), has_split=bool(options.test_size))

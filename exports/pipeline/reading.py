@@ -1,0 +1,233 @@
+"""Reading an export's records (DESIGN §5, §8): the database side of the pipeline.
+
+Records are read chunk by chunk in ordinal order (keyset paging), each chunk with its responses
+in one more query (and its suggestions for records.jsonl): a constant number of queries per
+chunk, never one per record, so memory stays flat whatever the dataset's size.
+
+The training formats read plain tuples (`values_list`), never model instances, and only the JSON
+keys they use, unpacked by the database (`JsonScalar`); responses arrive sorted by time. That keeps
+the per-record Python work to reconciliation and formatting (DESIGN §8).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
+from django.conf import settings
+from django.db.models import F, FloatField, Func, QuerySet, TextField
+from django.db.models.fields.json import KeyTransform, compile_json_path
+from django.db.models.functions import Coalesce
+
+from exports import reconcile
+from exports.pipeline.options import ExportOptions, dataset_label
+from labeling.metadata_filter import metadata_conditions, metadata_filter, metadata_types
+from labeling.models import Dataset, Record, Response, Suggestion
+
+
+def chunk_size() -> int:
+    """Records per export chunk. Bigger chunks mean fewer response queries (PostgreSQL often answers one
+    by scanning every response), smaller ones less memory: the default keeps the worker's peak small
+    whatever the dataset's size (bench.export)."""
+    return int(getattr(settings, "EXPORT_CHUNK_SIZE", 5_000))
+
+
+@dataclass
+class Selection:
+    """One dataset of an export: its label in the files and the report, and its records after the filters."""
+
+    label: str
+    records: QuerySet
+    summary: dict
+
+
+def selections(datasets: list[Dataset], options: ExportOptions) -> list[Selection]:
+    """Each dataset's filtered records, with the counts the report and the progress bar start from."""
+    chosen = []
+    for dataset in datasets:
+        records = filtered_records(dataset, options)
+        label = dataset_label(dataset)
+        selected = records.count()
+        summary = {"id": str(dataset.pk), "name": label, "records": dataset.records.count(), "selected": selected}
+        chosen.append(Selection(label, records, summary))
+    return chosen
+
+
+def filtered_records(dataset: Dataset, options: ExportOptions):
+    """The dataset's records after the filters the database applies (completion, metadata)."""
+    records = Record.objects.filter(dataset=dataset)
+    if options.completed_only:
+        records = records.filter(status=Record.Status.COMPLETED)
+    if options.metadata_filter:
+        conditions = metadata_conditions(options.metadata_filter, types=metadata_types([dataset]), allow_undeclared=True,
+                                         field="metadata_filter")
+        records = metadata_filter(records, conditions)
+    return records
+
+
+class JsonScalar(Func):
+    """The value under `key` of a JSON column when it is a JSON string (as text) or number (as a float), else NULL.
+
+    The database unpacks the value, so exports decode no JSON in Python for prompts, texts, labels and
+    ratings: Django's JSONField would `json.loads` every whole document, the largest cost of an export.
+    A number comes back as a float; every use of one (mean, median, agreement, best rated, minimum rating)
+    treats 3 and 3.0 alike. Values of another JSON type than asked for read as NULL (validation never
+    stores those: DESIGN §4).
+    """
+
+    def __init__(self, column: str, key: str, json_type: str):
+        if json_type not in ("string", "number"):
+            raise ValueError(f"unknown JSON type {json_type!r}")
+        super().__init__(F(column), output_field=TextField() if json_type == "string" else FloatField())
+        self.key, self.json_type = key, json_type
+
+    # The database already returns str or float: no per-row Python conversion (Django's default calls float()).
+    convert_value = staticmethod(Func._convert_value_noop)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # SQLite's JSON1 functions (the embedded default): a JSON string comes back as text, a number cast to REAL.
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        path = compile_json_path([self.key])
+        types = ("text",) if self.json_type == "string" else ("integer", "real")
+        placeholders = ", ".join(["%s"] * len(types))
+        value = f"JSON_EXTRACT({column}, %s)"
+        if self.json_type == "number":
+            value = f"CAST({value} AS REAL)"
+        sql = f"(CASE WHEN JSON_TYPE({column}, %s) IN ({placeholders}) THEN {value} END)"
+        return sql, (*params, path, *types, *params, path)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        cast = "" if self.json_type == "string" else "::double precision"
+        sql = f"(CASE WHEN JSONB_TYPEOF({column} -> %s) = %s THEN ({column} ->> %s){cast} END)"
+        return sql, (*params, self.key, self.json_type, *params, self.key)
+
+
+class UtcIsoText(Func):
+    """A timestamp column as the text `datetime.isoformat()` gives in UTC, rendered by the database.
+
+    `2026-01-02T03:04:05.678901+00:00`, without the fraction when it is zero, exactly as Python
+    writes it. records.jsonl then builds no datetime objects: Django decodes each timestamp in
+    Python, most of that export's time. Relies on USE_TZ with UTC storage (config/settings/base.py).
+    """
+
+    output_field = TextField()
+    convert_value = staticmethod(Func._convert_value_noop)
+
+    def __init__(self, column: str):
+        super().__init__(F(column))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # SQLite holds Django's str() of the naive UTC value: '2026-01-02 03:04:05.678901'.
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        return f"(REPLACE({column}, ' ', 'T') || '+00:00')", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        text = f"""TO_CHAR({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+        return f"(REGEXP_REPLACE({text}, '\\.000000$', '') || '+00:00')", params
+
+
+def _value_column(name: str, kind: str):
+    """How a question's answer is read: unpacked by the database, or (lists, rankings) as decoded JSON."""
+    if kind == "rating":
+        return JsonScalar("values", name, "number")
+    if kind in ("text", "label_selection"):
+        return JsonScalar("values", name, "string")
+    return KeyTransform(name, "values")
+
+
+# records.jsonl: every column, timestamps as ISO text.
+RECORD_COLUMNS_FULL = {
+    "ordinal": "ordinal", "id": "id", "external_id": "external_id", "fields": "fields", "metadata": "metadata",
+    "status": "status", "inserted_at": UtcIsoText("inserted_at"), "updated_at": UtcIsoText("updated_at"),
+}
+RESPONSE_COLUMNS_FULL = {
+    "record_id": "record_id", "user__username": "user__username", "values": "values", "status": "status",
+    **{name: UtcIsoText(name) for name in ("started_at", "submitted_at", "inserted_at", "updated_at")},
+}
+SUGGESTION_COLUMNS = ("record_id", "question__name", "value", "score", "agent", "type")
+
+
+def _keyset_pages(records, columns, chunk_size: int):
+    """Yield (rows, the records of those rows as a subquery), `chunk_size` records at a time in ordinal order.
+
+    Keyset paging on the (dataset, ordinal) index: no OFFSET. The subquery selects the page's records
+    again so their responses come in one semi-join, not a list of thousands of ids to bind and parse.
+    `columns` must start with "ordinal".
+    """
+    records = records.order_by("ordinal")
+    after = None
+    while True:
+        page = records if after is None else records.filter(ordinal__gt=after)
+        rows = list(page.values_list(*columns)[:chunk_size])
+        if not rows:
+            return
+        last = rows[-1][0]
+        ids = records.filter(ordinal__lte=last)
+        if after is not None:
+            ids = ids.filter(ordinal__gt=after)
+        yield rows, ids.order_by().values("id")
+        after = last
+
+
+def record_chunks(records, *, chunk_size: int):
+    """Yield lists of (record, responses, suggestions) as plain dicts for records.jsonl: every column, every status."""
+    for rows, page in _keyset_pages(records, list(RECORD_COLUMNS_FULL.values()), chunk_size):
+        by_record: dict = defaultdict(list)
+        for values in Response.objects.filter(record_id__in=page).order_by("inserted_at", "id").values_list(
+            *RESPONSE_COLUMNS_FULL.values()
+        ):
+            by_record[values[0]].append(dict(zip(RESPONSE_COLUMNS_FULL, values)))
+        suggestions: dict = defaultdict(list)
+        for values in Suggestion.objects.filter(record_id__in=page).order_by("inserted_at", "id").values_list(
+            *SUGGESTION_COLUMNS
+        ):
+            suggestions[values[0]].append(dict(zip(SUGGESTION_COLUMNS, values)))
+        yield [
+            (dict(zip(RECORD_COLUMNS_FULL, row)), by_record.get(row[1], []), suggestions.get(row[1], []))
+            for row in rows
+        ]
+
+
+def example_chunks(records, *, chunk_size: int, options: ExportOptions, value_questions: list[tuple[str, str]],
+                   with_metadata: bool):
+    """Yield lists of (record, answers) for the training formats, `chunk_size` records at a time.
+
+    A record is the tuple (id, external_id, prompt, input, metadata); metadata is read only `with_metadata`
+    (flat formats). Answers are `reconcile.Answer`s of the responses in `options.response_status`, oldest
+    first (ordered in SQL, so they carry no timestamps), with the demonstration and `value_questions` as
+    values. Two queries per chunk, whatever its size.
+    """
+    record_columns = ["ordinal", "id", "external_id", JsonScalar("fields", options.prompt_field, "string")]
+    if options.input_field:
+        record_columns.append(JsonScalar("fields", options.input_field, "string"))
+    if with_metadata:
+        record_columns.append("metadata")
+    names = (options.demonstration_question, *(name for name, _ in value_questions))
+    response_columns = [
+        "record__ordinal", "user__username", JsonScalar("values", options.demonstration_question, "string"),
+        *(_value_column(name, kind) for name, kind in value_questions),
+    ]
+    answer = reconcile.Answer
+    input_at = 4 if options.input_field else None
+    metadata_at = -1 if with_metadata else None
+    for rows, page in _keyset_pages(records, record_columns, chunk_size):
+        responses = (
+            Response.objects.filter(record_id__in=page, status__in=options.response_status)
+            .order_by("record__ordinal", Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
+            .values_list(*response_columns)
+        )
+        # Grouped by record ordinal (an int: cheaper to hash than a UUID), already in order.
+        answers = {
+            ordinal: [answer(row[1], dict(zip(names, row[2:]))) for row in group]
+            for ordinal, group in groupby(responses, itemgetter(0))
+        }
+        yield [
+            (
+                (row[1], row[2], row[3] or "", row[input_at] if input_at else None,
+                 row[metadata_at] if metadata_at else None),
+                answers.get(row[0], ()),
+            )
+            for row in rows
+        ]

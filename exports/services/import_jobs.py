@@ -1,0 +1,124 @@
+"""Import jobs (DESIGN §5): store an uploaded file, then import it in a worker (lifecycle in `jobs`)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import tenancy
+from accounts.models import User
+from config.errors import DomainError, InvalidInput
+from exports import storage
+from exports.errors import AccessLost, FileTooLarge, InvalidImportFile
+from exports.importing import records_import_file
+from exports.models import ImportJob, JobStatus
+from exports.readers import format_for
+from exports.services import jobs
+from labeling.errors import DatasetNotReady
+from labeling.models import Dataset
+
+
+def _check_mapping(mapping: Any) -> dict:
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping) or any(
+        not isinstance(k, str) or (v is not None and not isinstance(v, str)) for k, v in mapping.items()
+    ):
+        raise InvalidInput("'mapping' maps column names to a target name or null.", details={"field": "mapping"})
+    return dict(mapping)
+
+
+def import_job_create(
+    *, actor: User, dataset: Dataset, file, filename: str, format: str | None = None, mapping: Mapping | None = None,
+    on_error: str = "reject", enqueue: bool = True,
+) -> ImportJob:
+    """Store an uploaded file and enqueue its import into `dataset` (fetched through visible_to).
+
+    Refuses files over settings.FILE_UPLOAD_MAX_SIZE (FileTooLarge, 413) and unknown formats
+    before anything is stored.
+    """
+    tenancy.require_workspace_admin(actor, dataset.workspace_id)
+    if dataset.status != Dataset.Status.READY:
+        raise DatasetNotReady(f"Publish the dataset '{dataset.name}' before importing records.")
+    limit = settings.FILE_UPLOAD_MAX_SIZE
+    size = getattr(file, "size", None)
+    if size is None or size > limit:
+        raise FileTooLarge(
+            f"The file is larger than the {limit // (1024 * 1024)} MiB limit. Split it into smaller files.",
+            details={"limit": limit},
+        )
+    file_format = format or format_for(filename)
+    if file_format not in ImportJob.Format.values:
+        raise InvalidImportFile(
+            "Say which format the file has (csv, jsonl, json or parquet), or name it with that extension.",
+            details={"field": "format"},
+        )
+    if on_error not in ImportJob.OnError.values:
+        raise InvalidInput("on_error must be 'reject' or 'skip'.", details={"field": "on_error"})
+    mapping = _check_mapping(mapping)
+    token = storage.new_token()
+    upload = default_storage.save(f"imports/{token}/upload.{file_format}", file)
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            dataset=dataset, requested_by=actor, format=file_format, source_name=filename[:255], size=size,
+            mapping=mapping, on_error=on_error, upload=upload, token=token,
+        )
+        if enqueue:
+            from exports.tasks import import_job_run_task
+
+            jobs.job_enqueue(import_job_run_task, ImportJob, job.pk)
+    return job
+
+
+def import_job_run(*, job: ImportJob, progress: jobs.ProgressHook | None = None) -> ImportJob | None:
+    """Import the job's file (all or nothing unless on_error='skip'), write its report, drop the upload."""
+    job = jobs.job_take(ImportJob, job.pk)
+    if job is None:
+        return None
+    if job.requested_by is None:
+        raise AccessLost("The requester's account is gone, so the import was not run.")
+
+    def hook(phase: str, done: int, total: int) -> None:
+        # Writing happens inside one transaction: progress rows written there would stay invisible.
+        if phase == "validating":
+            jobs.job_beat(job, done, total)
+        if progress:
+            progress(phase, done, total)
+
+    try:
+        with storage.local_copy(job.upload, job.pk) as path:
+            result = records_import_file(
+                actor=job.requested_by, dataset=job.dataset, path=path, file_format=job.format,
+                mapping=job.mapping, on_error=job.on_error, progress=hook,
+            )
+    except DomainError as exc:
+        _import_finish(job, status=JobStatus.FAILED, error=exc.message, details=exc.details)
+        return job
+    _import_finish(
+        job, status=JobStatus.SUCCEEDED, rows=result.rows, created=result.created, updated=result.updated,
+        skipped=result.bad_count, details={"rows": result.bad_rows} if result.bad_rows else {},
+    )
+    return job
+
+
+def _import_finish(job: ImportJob, *, status: str, error: str = "", details: Mapping | None = None,
+                   rows: int = 0, created: int = 0, updated: int = 0, skipped: int = 0) -> None:
+    report = {
+        "job": str(job.pk), "dataset": str(job.dataset_id), "file": job.source_name, "status": status,
+        "error": error, "rows": rows, "created": created, "updated": updated, "skipped": skipped,
+        "details": dict(details or {}), "finished_at": timezone.now().isoformat(),
+    }
+    report_name = storage.publish(jobs.report_write(job, report), f"imports/{job.token}/report.json")
+    storage.delete(job.upload)
+    now = timezone.now()
+    fields = dict(
+        status=status, error=error, error_details=dict(details or {}), report=report_name, upload="",
+        created_count=created, updated_count=updated, skipped_count=skipped, finished_at=now, heartbeat_at=now,
+        updated_at=now, progress_done=rows, progress_total=rows,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(job, name, value)
