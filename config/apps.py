@@ -1,3 +1,4 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 
 
@@ -8,3 +9,12 @@ class AdminConfig(DjangoAdminConfig):
     """
 
     default_site = "config.admin.AdminSite"
+
+
+class ConfigConfig(AppConfig):
+    """The project's own wiring as an app, so that its system checks (config.checks) are registered."""
+
+    name = "config"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the checks)
