@@ -13,12 +13,13 @@ from itertools import groupby
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts.admin import WorkspaceAdmin as AccountsWorkspaceAdmin
 from accounts.admin import WorkspaceFilter
+from accounts.models import Workspace
 from config.admin import (
     FrozenOnExistingForm,
     ReadOnlyMixin,
@@ -27,6 +28,7 @@ from config.admin import (
     TenantInline,
     adopt,
     domain_error_to_validation,
+    related_count,
 )
 from config.errors import DomainError
 from config.names import check_dataset_name
@@ -42,18 +44,6 @@ def pretty_json(value):
     return format_html(
         "<pre style='white-space: pre-wrap; margin: 0'>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False)
     )
-
-
-def _count(model, field: str, **filters):
-    """Rows of `model` pointing at the outer row, as a subquery (no join fan-out, no per-row query)."""
-    rows = (
-        model.objects.filter(**{field: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def _problems_text(problems: list[dict]) -> list[str]:
@@ -249,8 +239,8 @@ class DatasetAdmin(TenantAdmin):
             super()
             .annotate_changelist(queryset)
             .annotate(
-                record_count=_count(Record, "dataset"),
-                completed_count=_count(Record, "dataset", status=Record.Status.COMPLETED),
+                record_count=related_count(Record, "dataset"),
+                completed_count=related_count(Record, "dataset", status=Record.Status.COMPLETED),
             )
         )
 
@@ -582,3 +572,22 @@ class ClaimAdmin(ReadOnlyMixin, TenantAdmin):
     @admin.display(boolean=True, description="live")
     def is_live(self, obj):
         return obj.expires_at > timezone.now()
+
+
+# --- workspaces ---------------------------------------------------------------------------------
+
+admin.site.unregister(Workspace)
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(AccountsWorkspaceAdmin):
+    """accounts' workspace admin, with the count of each workspace's datasets on the changelist."""
+
+    list_display = ("name", "member_count", "dataset_count", "inserted_at")
+
+    def annotate_changelist(self, queryset):
+        return super().annotate_changelist(queryset).annotate(dataset_count=related_count(Dataset, "workspace"))
+
+    @admin.display(description="datasets", ordering="dataset_count")
+    def dataset_count(self, obj):
+        return obj.dataset_count

@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "config.apps.AdminConfig",  # django.contrib.admin with our tenancy-aware default site
+    "accounts.apps.AdminConfig",  # django.contrib.admin with our tenancy-aware default site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
