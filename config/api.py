@@ -190,7 +190,7 @@ class JsonNegotiation(DefaultContentNegotiation):
     """Pick JSON at once for the clients that take anything or ask for JSON, as nearly all do.
 
     The API renders JSON only; DRF's negotiation parses the Accept header and the query string on
-    every request, a few percent of an annotation-loop call. Anything else (another media type, a
+    every request, a visible share of an annotation-loop call (bench/README.md). Anything else (another media type, a
     `?format=`) still goes through it, with its 406 and 404.
     """
 
@@ -208,9 +208,8 @@ def represent(serializer_class: type[serializers.Serializer], instance) -> dict:
     """`serializer_class(instance).data`, from one instance of the serializer per class.
 
     Building a DRF serializer deep-copies its declared fields: for a record with its nested
-    suggestions and responses that cost more CPU than representing the record (~5% of an
-    annotation-loop call). An output serializer without context keeps no state between calls, so
-    one built instance serves every request and thread.
+    suggestions and responses that cost more CPU than representing the record. An output serializer
+    without context keeps no state between calls, so one built instance serves every request and thread.
     """
     return _built_serializer(serializer_class).to_representation(instance)
 
