@@ -7,6 +7,8 @@ import asyncio
 import io
 import json
 from contextlib import contextmanager
+from functools import partial
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -56,133 +58,6 @@ def serve(app, method: str, path: str, body: bytes = b"", **headers) -> tuple[in
     return answer["status"], dict(answer["headers"]), content
 
 
-@pytest.fixture
-def application(db):
-    return ApplicationHandler()
-
-
-@pytest.fixture
-def token_of(db):
-    def make(user) -> dict:
-        return {"HTTP_AUTHORIZATION": f"Token {api_key_create(actor=None, user=user, name='wsgi')[1]}"}
-
-    return make
-
-
-@pytest.mark.parametrize(("path", "headers", "expected"), [
-    ("/api/me", {"HTTP_AUTHORIZATION": "Token abc"}, True),
-    ("/api/datasets/", {"HTTP_AUTHORIZATION": "token abc"}, True),
-    ("/api/me", {"HTTP_AUTHORIZATION": "Basic abc"}, False),
-    ("/api/me", {}, False),
-    ("/argilla/api/me", {"HTTP_X_ARGILLA_API_KEY": "abc"}, True),
-    ("/argilla/api/me", {"HTTP_AUTHORIZATION": "Token abc"}, False),
-    ("/api/me", {"HTTP_X_ARGILLA_API_KEY": "abc"}, False),
-    ("/datasets/", {"HTTP_AUTHORIZATION": "Token abc"}, False),
-    ("/admin/", {"HTTP_AUTHORIZATION": "Token abc"}, False),
-])
-def test_only_api_calls_with_a_key_take_the_short_chain(path, headers, expected):
-    assert carries_api_key({"PATH_INFO": path, **headers}) is expected
-
-
-def test_building_the_short_chain_leaves_the_middleware_setting_alone(db):
-    before = list(settings.MIDDLEWARE)
-    ApplicationHandler()
-    assert settings.MIDDLEWARE == before
-
-
-@pytest.mark.parametrize("path", ["/api/me", "/api/datasets/", "/api/schema/", "/api/nowhere/"])
-def test_a_key_authenticated_call_gets_the_full_chains_answer_and_headers(application, token_of, annotator,
-                                                                          dataset, path):
-    key = token_of(annotator)
-    full = serve(WSGIHandler(), "GET", path, **key)
-    short = serve(application, "GET", path, **key)
-    assert short == full
-    status, headers, _ = short
-    if status == 200:
-        for name in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy"):
-            assert name in headers
-
-
-def test_the_short_chain_skips_the_session_and_the_full_chain_still_reads_it(application, token_of, client,
-                                                                             annotator, admin):
-    with mock.patch.object(SessionMiddleware, "process_request", autospec=True,
-                           side_effect=SessionMiddleware.process_request) as session_read:
-        status, _, content = serve(application, "GET", "/api/me", **token_of(annotator))
-        assert status == 200 and json.loads(content)["username"] == annotator.username
-        assert session_read.call_count == 0
-
-        client.force_login(admin)
-        cookie = {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
-        status, _, content = serve(application, "GET", "/api/me", **cookie)
-        assert status == 200 and json.loads(content)["username"] == admin.username
-        assert session_read.call_count == 1
-
-
-def test_a_session_cannot_write_without_its_csrf_token_while_a_key_can(application, token_of, client, admin,
-                                                                       dataset):
-    client.force_login(admin)
-    cookie = {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
-    body = json.dumps({"guidelines": "Be kind."}).encode()
-
-    status, _, content = serve(application, "PATCH", f"/api/datasets/{dataset.pk}/", body, **cookie)
-    assert status == 403 and "CSRF" in json.loads(content)["error"]["message"]
-    dataset.refresh_from_db()
-    assert dataset.guidelines != "Be kind."
-
-    status, _, _ = serve(application, "PATCH", f"/api/datasets/{dataset.pk}/", body, **token_of(admin))
-    assert status == 200
-    dataset.refresh_from_db()
-    assert dataset.guidelines == "Be kind."
-
-
-def test_a_wrong_key_is_refused_by_the_short_chain(application, dataset):
-    status, headers, content = serve(application, "GET", f"/api/datasets/{dataset.pk}/next/",
-                                     HTTP_AUTHORIZATION="Token not-a-key")
-    assert status == 401
-    assert json.loads(content)["error"]["message"] == "Invalid or revoked API key."
-    assert headers["WWW-Authenticate"] == "Token"
-
-
-def test_the_annotation_loop_runs_through_the_short_chain(application, token_of, annotator, dataset):
-    record = RecordFactory(dataset=dataset)
-    key = token_of(annotator)
-
-    status, _, content = serve(application, "GET", f"/api/datasets/{dataset.pk}/next/", **key)
-    assert status == 200 and json.loads(content)["id"] == str(record.pk)
-    answer = json.dumps({"values": {"demonstration": "A kind answer."}, "status": "submitted"}).encode()
-    status, headers, content = serve(application, "PUT", f"/api/records/{record.pk}/response/", answer, **key)
-    assert status == 200 and json.loads(content)["status"] == "submitted"
-    assert "Set-Cookie" not in headers
-
-
-def test_the_argilla_api_takes_the_short_chain_with_its_key_header(application, token_of, annotator):
-    secret = token_of(annotator)["HTTP_AUTHORIZATION"].split()[1]
-    status, _, content = serve(application, "GET", "/argilla/api/me", HTTP_X_ARGILLA_API_KEY=secret)
-    assert status == 200 and json.loads(content)["username"] == annotator.username
-    status, _, content = serve(application, "GET", "/argilla/api/me", HTTP_X_ARGILLA_API_KEY="wrong")
-    assert status == 401 and json.loads(content) == {"detail": "Could not validate credentials"}
-
-
-def test_the_api_docs_page_renders_through_the_short_chain(application, token_of, annotator):
-    status, headers, content = serve(application, "GET", "/api/docs/", **token_of(annotator))
-    assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert b"api/schema/" in content
-
-
-def test_the_short_chain_keeps_what_the_setting_names(token_of, annotator):
-    kept = [path for path in settings.MIDDLEWARE_FOR_API_KEYS if "clickjacking" not in path]
-    with override_settings(MIDDLEWARE_FOR_API_KEYS=kept):
-        application = ApplicationHandler()
-    key = token_of(annotator)
-    _, headers, _ = serve(application, "GET", "/api/me", **key)
-    assert "X-Frame-Options" not in headers
-    _, headers, _ = serve(ApplicationHandler(), "GET", "/api/me", **key)
-    assert headers["X-Frame-Options"] == "DENY"
-
-
-# --- ASGI ---------------------------------------------------------------------------------------
-
-
 def serve_asgi(app, method: str, path: str, body: bytes = b"", **headers) -> tuple[int, dict, bytes]:
     """One request through an ASGI application, headers given as WSGI environ keys (HTTP_AUTHORIZATION)."""
     raw_headers = [(b"host", b"testserver"), (b"content-type", b"application/json"),
@@ -214,8 +89,42 @@ def serve_asgi(app, method: str, path: str, body: bytes = b"", **headers) -> tup
 
 
 @pytest.fixture
-def asgi_application(db):
-    return AsgiApplicationHandler()
+def application(db):
+    return ApplicationHandler()
+
+
+@pytest.fixture(params=["wsgi", "asgi"])
+def served(request, db):
+    """`short(method, path, body, **headers)` through our application, `full(...)` through Django's own handler,
+    under WSGI and under ASGI: both must take the short chain for key-authenticated calls alike."""
+    if request.param == "wsgi":
+        ours, plain, through = ApplicationHandler(), WSGIHandler(), serve
+    else:
+        ours, plain, through = AsgiApplicationHandler(), ASGIHandler(), serve_asgi
+    return SimpleNamespace(short=partial(through, ours), full=partial(through, plain))
+
+
+@pytest.fixture
+def token_of(db):
+    def make(user) -> dict:
+        return {"HTTP_AUTHORIZATION": f"Token {api_key_create(actor=None, user=user, name='wsgi')[1]}"}
+
+    return make
+
+
+@pytest.mark.parametrize(("path", "headers", "expected"), [
+    ("/api/me", {"HTTP_AUTHORIZATION": "Token abc"}, True),
+    ("/api/datasets/", {"HTTP_AUTHORIZATION": "token abc"}, True),
+    ("/api/me", {"HTTP_AUTHORIZATION": "Basic abc"}, False),
+    ("/api/me", {}, False),
+    ("/argilla/api/me", {"HTTP_X_ARGILLA_API_KEY": "abc"}, True),
+    ("/argilla/api/me", {"HTTP_AUTHORIZATION": "Token abc"}, False),
+    ("/api/me", {"HTTP_X_ARGILLA_API_KEY": "abc"}, False),
+    ("/datasets/", {"HTTP_AUTHORIZATION": "Token abc"}, False),
+    ("/admin/", {"HTTP_AUTHORIZATION": "Token abc"}, False),
+])
+def test_only_api_calls_with_a_key_take_the_short_chain(path, headers, expected):
+    assert carries_api_key({"PATH_INFO": path, **headers}) is expected
 
 
 @pytest.mark.parametrize(("scope", "expected"), [
@@ -229,36 +138,96 @@ def test_an_asgi_scope_is_routed_as_its_wsgi_environ_would_be(scope, expected):
     assert carries_api_key(scope_environ(scope)) is expected
 
 
-@pytest.mark.parametrize("path", ["/api/me", "/api/datasets/", "/api/nowhere/"])
-def test_asgi_gives_a_key_authenticated_call_the_full_chains_answer_and_headers(asgi_application, token_of,
-                                                                               annotator, dataset, path):
+def test_building_the_short_chain_leaves_the_middleware_setting_alone(db):
+    before = list(settings.MIDDLEWARE)
+    ApplicationHandler()
+    assert settings.MIDDLEWARE == before
+
+
+@pytest.mark.parametrize("path", ["/api/me", "/api/datasets/", "/api/schema/", "/api/nowhere/"])
+def test_a_key_authenticated_call_gets_the_full_chains_answer_and_headers(served, token_of, annotator, dataset, path):
     key = token_of(annotator)
-    assert serve_asgi(asgi_application, "GET", path, **key) == serve_asgi(ASGIHandler(), "GET", path, **key)
+    full = served.full("GET", path, **key)
+    short = served.short("GET", path, **key)
+    assert short == full
+    status, headers, _ = short
+    if status == 200:
+        for name in ("X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy"):
+            assert name in headers
 
 
-def test_asgi_skips_the_session_for_a_key_and_reads_it_without_one(asgi_application, token_of, client, annotator,
-                                                                   admin):
+def test_the_short_chain_skips_the_session_and_the_full_chain_still_reads_it(served, token_of, client, annotator,
+                                                                             admin):
     with mock.patch.object(SessionMiddleware, "process_request", autospec=True,
                            side_effect=SessionMiddleware.process_request) as session_read:
-        status, _, content = serve_asgi(asgi_application, "GET", "/api/me", **token_of(annotator))
+        status, _, content = served.short("GET", "/api/me", **token_of(annotator))
         assert status == 200 and json.loads(content)["username"] == annotator.username
         assert session_read.call_count == 0
 
         client.force_login(admin)
         cookie = {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
-        status, _, content = serve_asgi(asgi_application, "GET", "/api/me", **cookie)
+        status, _, content = served.short("GET", "/api/me", **cookie)
         assert status == 200 and json.loads(content)["username"] == admin.username
         assert session_read.call_count == 1
 
 
-def test_the_annotation_loop_runs_through_the_asgi_short_chain(asgi_application, token_of, annotator, dataset):
+def test_a_session_cannot_write_without_its_csrf_token_while_a_key_can(application, token_of, client, admin,
+                                                                       dataset):
+    client.force_login(admin)
+    cookie = {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
+    body = json.dumps({"guidelines": "Be kind."}).encode()
+
+    status, _, content = serve(application, "PATCH", f"/api/datasets/{dataset.pk}/", body, **cookie)
+    assert status == 403 and "CSRF" in json.loads(content)["error"]["message"]
+    dataset.refresh_from_db()
+    assert dataset.guidelines != "Be kind."
+
+    status, _, _ = serve(application, "PATCH", f"/api/datasets/{dataset.pk}/", body, **token_of(admin))
+    assert status == 200
+    dataset.refresh_from_db()
+    assert dataset.guidelines == "Be kind."
+
+
+def test_a_wrong_key_is_refused_by_the_short_chain(application, dataset):
+    status, headers, content = serve(application, "GET", f"/api/datasets/{dataset.pk}/next/",
+                                     HTTP_AUTHORIZATION="Token not-a-key")
+    assert status == 401
+    assert json.loads(content)["error"]["message"] == "Invalid or revoked API key."
+    assert headers["WWW-Authenticate"] == "Token"
+
+
+def test_the_annotation_loop_runs_through_the_short_chain(served, token_of, annotator, dataset):
     record = RecordFactory(dataset=dataset)
     key = token_of(annotator)
 
-    status, _, content = serve_asgi(asgi_application, "GET", f"/api/datasets/{dataset.pk}/next/", **key)
+    status, _, content = served.short("GET", f"/api/datasets/{dataset.pk}/next/", **key)
     assert status == 200 and json.loads(content)["id"] == str(record.pk)
     answer = json.dumps({"values": {"demonstration": "A kind answer."}, "status": "submitted"}).encode()
-    status, headers, content = serve_asgi(asgi_application, "PUT", f"/api/records/{record.pk}/response/", answer,
-                                          **key)
+    status, headers, content = served.short("PUT", f"/api/records/{record.pk}/response/", answer, **key)
     assert status == 200 and json.loads(content)["status"] == "submitted"
     assert "Set-Cookie" not in headers
+
+
+def test_the_argilla_api_takes_the_short_chain_with_its_key_header(application, token_of, annotator):
+    secret = token_of(annotator)["HTTP_AUTHORIZATION"].split()[1]
+    status, _, content = serve(application, "GET", "/argilla/api/me", HTTP_X_ARGILLA_API_KEY=secret)
+    assert status == 200 and json.loads(content)["username"] == annotator.username
+    status, _, content = serve(application, "GET", "/argilla/api/me", HTTP_X_ARGILLA_API_KEY="wrong")
+    assert status == 401 and json.loads(content) == {"detail": "Could not validate credentials"}
+
+
+def test_the_api_docs_page_renders_through_the_short_chain(application, token_of, annotator):
+    status, headers, content = serve(application, "GET", "/api/docs/", **token_of(annotator))
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"api/schema/" in content
+
+
+def test_the_short_chain_keeps_what_the_setting_names(token_of, annotator):
+    kept = [path for path in settings.MIDDLEWARE_FOR_API_KEYS if "clickjacking" not in path]
+    with override_settings(MIDDLEWARE_FOR_API_KEYS=kept):
+        application = ApplicationHandler()
+    key = token_of(annotator)
+    _, headers, _ = serve(application, "GET", "/api/me", **key)
+    assert "X-Frame-Options" not in headers
+    _, headers, _ = serve(ApplicationHandler(), "GET", "/api/me", **key)
+    assert headers["X-Frame-Options"] == "DENY"
