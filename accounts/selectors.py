@@ -7,6 +7,7 @@ from django.db import connection
 from config import rows
 from config.errors import NotFound
 
+from .keys import api_key_digest
 from .models import ApiKey, User, Workspace
 
 
@@ -17,8 +18,6 @@ def user_for_api_key(secret: str) -> tuple[User, ApiKey] | None:
     compared in constant time. Every API call runs it, so it is one hand-written statement
     (`config.rows`).
     """
-    from .services import api_key_digest
-
     if not secret or len(secret) > 200:
         return None
     digest = api_key_digest(secret)

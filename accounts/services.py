@@ -1,8 +1,5 @@
 """Writes for users, workspaces, memberships and API keys."""
 
-import hashlib
-import secrets
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,13 +10,8 @@ from config.names import USERNAME, check_workspace_name
 
 from . import tenancy
 from .errors import NameTaken, WorkspaceNotEmpty
+from .keys import api_key_digest, api_key_secret_new
 from .models import ApiKey, Membership, User, Workspace
-
-API_KEY_PREFIX = "dk_"
-
-
-def api_key_digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def workspace_create(*, actor: User, name: str) -> Workspace:
@@ -127,7 +119,7 @@ def user_create(
 
 
 def _api_key_insert(*, user: User, name: str) -> tuple[ApiKey, str]:
-    secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    secret = api_key_secret_new()
     key = ApiKey.objects.create(user=user, name=name, prefix=secret[:10], digest=api_key_digest(secret))
     return key, secret
 

@@ -1,60 +1,22 @@
-"""The Django admin site: who may enter it, and the tenancy rules every model admin follows (DESIGN §2, §6).
+"""The tenancy rules every model admin follows (DESIGN §2, §6); who may enter the site is `accounts.admin_site`'s.
 
-Access is decided by `accounts.tenancy`, never by `is_staff` or Django's per-model permissions: owners
-see everything; a user who administers at least one workspace sees and edits only those workspaces'
-objects; everyone else (annotators included) cannot log in. Each model admin scopes its queryset with
-the models' `administered_by(user)` querysets, so another workspace's object is "not found" on its
-change, delete and history pages, and foreign-key choices come from the related model admin's scoped
-queryset. Writes go through the services; a service's refusal (`DomainError`) becomes an error message
-and its transaction is rolled back.
-
-`config.apps.AdminConfig` (in INSTALLED_APPS) makes `AdminSite` the default `admin.site`.
+A user allowed into the site sees and edits only the objects of the workspaces they administer (owners:
+all of them). Each model admin scopes its queryset with the models' `administered_by(user)` querysets,
+so another workspace's object is "not found" on its change, delete and history pages, and foreign-key
+choices come from the related model admin's scoped queryset. Writes go through the services; a
+service's refusal (`DomainError`) becomes an error message and its transaction is rolled back.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 
-from accounts import tenancy
 from config.errors import DomainError
-
-
-def may_use_admin(user) -> bool:
-    """Owners and admins of at least one workspace may use the admin; `is_staff` alone is not enough."""
-    if tenancy.is_owner(user):
-        return True
-    return tenancy.is_authenticated(user) and tenancy.admin_workspace_ids(user).exists()
-
-
-class AdminLoginForm(AdminAuthenticationForm):
-    error_messages = {
-        **AdminAuthenticationForm.error_messages,
-        "invalid_login": "Enter the username and password of an owner or a workspace admin. "
-        "Labelers sign in to the portal instead.",
-    }
-
-    def confirm_login_allowed(self, user):
-        AuthenticationForm.confirm_login_allowed(self, user)
-        if not may_use_admin(user):
-            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
-
-
-class AdminSite(admin.AdminSite):
-    site_header = "Demonstrations — administration"
-    site_title = "Demonstrations admin"
-    login_form = AdminLoginForm
-
-    def has_permission(self, request) -> bool:
-        # Asked several times per page (views, app list, templates): compute once per request.
-        allowed = getattr(request, "_may_use_admin", None)
-        if allowed is None:
-            allowed = request._may_use_admin = may_use_admin(request.user)
-        return allowed
 
 
 def adopt(target, source) -> None:
@@ -72,6 +34,18 @@ def scoped_choices(admin_site, model, request):
         return admin_site.get_model_admin(model).get_queryset(request)
     except NotRegistered:
         return model._default_manager.none()
+
+
+def related_count(model, field: str, **filters):
+    """Rows of `model` pointing at the outer row, as a subquery (no join fan-out, no per-row query)."""
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")}, **filters)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 class AnnotatedChangeList(ChangeList):

@@ -1,5 +1,8 @@
-"""Shared pieces of the REST API: the one error shape, cursor pagination, strict input,
-failed-authentication throttling and the base views that resolve the tenant from the URL once.
+"""App-agnostic pieces of the REST API: the one error shape, cursor pagination, strict input,
+failed-authentication throttling, JSON negotiation and `represent()`.
+
+The base views live with the app they serve: `accounts.api.base.ApiView` (every /api/ view) and
+`WorkspaceScopedApi`, `labeling.api.base` for the dataset- and record-scoped ones.
 """
 
 from collections.abc import Mapping
@@ -7,20 +10,14 @@ from functools import cache
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
-from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from accounts import tenancy
 
 from .errors import DomainError, InvalidInput
 
@@ -140,19 +137,6 @@ class ApiAutoSchema(AutoSchema):
         return "".join(part.removesuffix("Serializer") for part in qualname.split(".")) or qualname
 
 
-class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.authentication.ApiKeyAuthentication"
-    name = "ApiKey"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "Send `Authorization: Token <api key>`.",
-        }
-
-
 # --- authentication throttling ------------------------------------------------------------------
 
 
@@ -206,7 +190,7 @@ class JsonNegotiation(DefaultContentNegotiation):
     """Pick JSON at once for the clients that take anything or ask for JSON, as nearly all do.
 
     The API renders JSON only; DRF's negotiation parses the Accept header and the query string on
-    every request, a few percent of an annotation-loop call. Anything else (another media type, a
+    every request, a visible share of an annotation-loop call (bench/README.md). Anything else (another media type, a
     `?format=`) still goes through it, with its 406 and 404.
     """
 
@@ -224,9 +208,8 @@ def represent(serializer_class: type[serializers.Serializer], instance) -> dict:
     """`serializer_class(instance).data`, from one instance of the serializer per class.
 
     Building a DRF serializer deep-copies its declared fields: for a record with its nested
-    suggestions and responses that cost more CPU than representing the record (~5% of an
-    annotation-loop call). An output serializer without context keeps no state between calls, so
-    one built instance serves every request and thread.
+    suggestions and responses that cost more CPU than representing the record. An output serializer
+    without context keeps no state between calls, so one built instance serves every request and thread.
     """
     return _built_serializer(serializer_class).to_representation(instance)
 
@@ -236,72 +219,6 @@ def _built_serializer(serializer_class: type[serializers.Serializer]) -> seriali
     serializer = serializer_class()
     serializer.fields  # built here, once, before threads share the instance
     return serializer
-
-
-# --- base views ---------------------------------------------------------------------------------
-
-
-class ApiView(FailedAuthThrottleMixin, APIView):
-    """Base of every /api/ view: JSON in and out, throttled authentication, strict parsing, paging."""
-
-    parser_classes = [JSONParser]
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JsonNegotiation
-    schema = ApiAutoSchema()
-    pagination_class = Pagination
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Memberships that lookups remember on the user object are for one request; a client may
-        # reuse one user object across requests (DRF's force_authenticate does).
-        tenancy.forget_memberships(request.user)
-
-    def parse_body(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def parse_query(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.query_params.dict())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def paginate(self, queryset, serializer_class, *, context: dict | None = None):
-        """One page of `queryset` as {"next", "previous", "results"}; page_size is validated by the query serializer."""
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(serializer_class(page, many=True, context=context or {}).data)
-
-
-class WorkspaceScopedApi(ApiView):
-    """Resolves `workspace_id` from the URL once, through the tenancy selector: 404 if not visible."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        from accounts.selectors import workspace_get
-
-        self.workspace = workspace_get(user=request.user, workspace_id=kwargs["workspace_id"])
-
-
-class DatasetScopedApi(ApiView):
-    """Resolves `dataset_id` from the URL once, through the tenancy selector: 404 if not visible."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        from labeling.selectors import dataset_get
-
-        self.dataset = dataset_get(user=request.user, dataset_id=kwargs["dataset_id"])
-
-
-class RecordScopedApi(ApiView):
-    """Resolves `record_id` from the URL once, through the tenancy selector: 404 if not readable."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        from labeling.selectors import record_get
-
-        self.record = record_get(user=request.user, record_id=kwargs["record_id"])
-        self.dataset = self.record.dataset
 
 
 class BulkItemsField(serializers.ListField):

@@ -1,10 +1,10 @@
-from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.apps import AppConfig
 
 
-class AdminConfig(DjangoAdminConfig):
-    """django.contrib.admin with `config.admin.AdminSite` as the default `admin.site`.
+class ConfigConfig(AppConfig):
+    """The project's own wiring as an app, so that its system checks (config.checks) are registered."""
 
-    This module stays import-light: Django loads it before any model exists.
-    """
+    name = "config"
 
-    default_site = "config.admin.AdminSite"
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the checks)

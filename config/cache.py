@@ -5,10 +5,10 @@ The cache only holds throttling counters and rate limits; losing it for a while 
 labelers from recording responses, so connection failures are logged and treated as misses.
 
 Django's Redis cache builds a new `redis.Redis` client for every operation, over a shared
-connection pool; building one fills a table of ~170 response callbacks, ~220 µs of CPU here, and
-every key-authenticated API call reads the failed-attempts counter (`config.api.FailedAuthThrottle`).
-A `redis.Redis` client is safe to share between threads (each command takes a pooled connection), so
-one per pool is kept instead: a GET then costs ~130 µs instead of ~350 µs.
+connection pool; building one fills a table of response callbacks, which costs more CPU than the
+command it sends, and every key-authenticated API call reads the failed-attempts counter
+(`config.api.FailedAuthThrottle`). A `redis.Redis` client is safe to share between threads (each
+command takes a pooled connection), so one per pool is kept instead (bench/README.md).
 """
 
 import functools

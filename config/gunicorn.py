@@ -9,8 +9,8 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 # One thread per worker: a request here is CPU-bound Python with short database round trips, so
 # threads of one process mostly wait for its interpreter lock. Under the 32-labeler benchmark on two
-# cores, 1 thread served ~15% more submissions than 3 (five alternating pairs, every pair in its
-# favour), with ~10% less app CPU and ~20% less PostgreSQL CPU per submission (bench/README.md).
+# cores, 1 thread served more submissions than 3 in every alternating pair, with less app and
+# PostgreSQL CPU per submission (bench/README.md).
 # Keep-alive connections still wait in each worker's poller, not in a thread. Raise it (or the
 # workers) where slow clients reach gunicorn without a buffering proxy in front.
 threads = int(os.environ.get("WEB_THREADS", "1"))

@@ -268,12 +268,17 @@ class Assignment(TimestampedModel):
     # appended to the primary key index where random ones land on random pages of it
     # (`labeling.assignments` makes the same layout on the server for its bulk insert).
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    # Served by the unique (record, user) constraint and the (user, record) index. On PostgreSQL,
-    # statement-level triggers check both references instead of foreign keys: one distribution
-    # inserts 300,000 rows, and a foreign key runs a query per row (migration 0006).
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="assignments", db_index=False)
+    # Served by the unique (record, user) constraint and the (user, record) index. Both references
+    # are checked by the database, but not always by a foreign key, hence db_constraint=False: on
+    # PostgreSQL statement-level triggers check them (migration 0006), as one distribution inserts
+    # 300,000 rows and a foreign key runs a query per row; SQLite keeps the foreign keys that
+    # migration 0001 created (migration 0007 says why, and what a later table rebuild must do).
+    record = models.ForeignKey(
+        Record, on_delete=models.CASCADE, related_name="assignments", db_index=False, db_constraint=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", db_index=False
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", db_index=False,
+        db_constraint=False,
     )
     # An audit note, written 300,000 times by one distribution: no database FK check or index on it
     # (Django still sets it to NULL when the user is deleted).

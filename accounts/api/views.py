@@ -10,8 +10,9 @@ from rest_framework.response import Response
 
 from accounts import selectors, services, tenancy
 from accounts.models import Membership
-from config.api import ApiView, PageQuerySerializer, StrictSerializer, WorkspaceScopedApi, api_schema
+from config.api import PageQuerySerializer, StrictSerializer, api_schema
 
+from .base import ApiView, WorkspaceScopedApi
 from .serializers import (
     ApiKeyOutputSerializer,
     MembershipOutputSerializer,

@@ -2,17 +2,18 @@
 timestamps, and a reused cursor for `config.rows`' hand-written statements.
 
 Health check: with `CONN_HEALTH_CHECKS`, Django checks a persistent connection at the start of every
-request by sending `SELECT 1`. On the annotation loop that was two of the ~21 round trips of a
-submission and ~13% of a gunicorn worker's CPU (bench/README.md). A server that ends a connection
+request by sending `SELECT 1`. On the annotation loop that was two round trips of every submission
+and a large share of a gunicorn worker's CPU (bench/README.md). A server that ends a connection
 (restart, `pg_terminate_backend`, `idle_session_timeout`) sends a FATAL message or closes the socket,
 and an idle connection is sent nothing else, so a socket with something to read means the connection
 is gone. A false alarm only costs a reconnect.
 
 Timestamps: Django reads `timestamptz` columns with its own loader, a Python subclass of psycopg's
-pure-Python one, which parses every value in Python (5.9 µs here) and then sets the time zone Django
-wants. The connection's session time zone already is that zone (Django sets it on connect), so
-psycopg's own loader, compiled when psycopg's binary package is installed, gives the same datetimes
-(1.1 µs through the wrapper below). An annotation-loop submission loads ~30 of them.
+pure-Python one, which parses every value in Python and then sets the time zone Django wants. The
+connection's session time zone already is that zone (Django sets it on connect), so psycopg's own
+loader, compiled when psycopg's binary package is installed, gives the same datetimes for a fraction
+of the CPU, even through the wrapper below; an annotation-loop submission loads dozens of them
+(bench/README.md).
 """
 
 import select

@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "config.apps.AdminConfig",  # django.contrib.admin with our tenancy-aware default site
+    "accounts.apps.AdminConfig",  # django.contrib.admin with our tenancy-aware default site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "labeling",
     "exports",
     "argilla_compat",
+    "config.apps.ConfigConfig",  # its system checks (config.checks)
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,33 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+# A call authenticated by an API key (config.handlers) runs through the first list only; it skips
+# the second, whose layers serve browsers. Every entry of MIDDLEWARE is in exactly one of them
+# (system check config.E001 / config.E002), so a middleware added later is placed on purpose.
+MIDDLEWARE_FOR_API_KEYS = [
+    # Security headers (nosniff, referrer and opener policies, HSTS) belong on every response.
+    "django.middleware.security.SecurityMiddleware",
+    # Trailing-slash redirects and DISALLOWED_USER_AGENTS apply to every client.
+    "django.middleware.common.CommonMiddleware",
+    # X-Frame-Options on every response, the API's HTML docs page included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The portal's policy; it leaves /api/ alone, but key-authenticated calls must not differ from others.
+    "config.middleware.ContentSecurityPolicyMiddleware",
+]
+MIDDLEWARE_SKIPPED_FOR_API_KEYS = [
+    # Static files are never asked for with an API key; the short chain's paths are /api/ and /argilla/.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The key authenticates the call; the session is never read.
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    # CSRF protects cookie-authenticated writes; a key is not sent by the browser on its own.
+    "django.middleware.csrf.CsrfViewMiddleware",
+    # request.user comes from the key (DRF's authentication), not from the session.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Flash messages live in the session or cookies, which API clients do not carry.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # allauth's login flows are browser pages.
     "allauth.account.middleware.AccountMiddleware",
 ]
 

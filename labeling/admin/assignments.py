@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.utils import timezone
 
 from config.admin import ReadOnlyMixin, TenantAdmin, adopt
-from labeling.services import assignments as assignment_services
 from labeling.admin.common import ExactSearchMixin, RecordDatasetFilter
 from labeling.models import Assignment, Claim, Record
+from labeling.services import assignments as assignment_services
 
 
 class AssignmentForm(forms.ModelForm):

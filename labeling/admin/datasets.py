@@ -6,29 +6,22 @@ forms run the same pure validation rules first, so the admin cannot store what t
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from accounts.admin import WorkspaceFilter
-from config.admin import FrozenOnExistingForm, TenantAdmin, TenantInline, adopt, domain_error_to_validation
+from config.admin import (
+    FrozenOnExistingForm,
+    TenantAdmin,
+    TenantInline,
+    adopt,
+    domain_error_to_validation,
+    related_count,
+)
 from config.errors import DomainError
 from config.names import check_dataset_name
 from labeling import validation
-from labeling.services import datasets as dataset_services
 from labeling.admin_actions import DATASET_ACTIONS
 from labeling.models import Assignment, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
-
-
-def _count(model, field: str, **filters):
-    """Rows of `model` pointing at the outer row, as a subquery (no join fan-out, no per-row query)."""
-    rows = (
-        model.objects.filter(**{field: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+from labeling.services import datasets as dataset_services
 
 
 class DatasetForm(forms.ModelForm):
@@ -178,8 +171,8 @@ class DatasetAdmin(TenantAdmin):
             super()
             .annotate_changelist(queryset)
             .annotate(
-                record_count=_count(Record, "dataset"),
-                completed_count=_count(Record, "dataset", status=Record.Status.COMPLETED),
+                record_count=related_count(Record, "dataset"),
+                completed_count=related_count(Record, "dataset", status=Record.Status.COMPLETED),
             )
         )
 

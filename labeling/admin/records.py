@@ -10,10 +10,10 @@ from django.contrib import admin
 
 from config.admin import FrozenOnExistingForm, ReadOnlyMixin, TenantAdmin, TenantInline, adopt
 from labeling import validation
-from labeling.services import records as record_services
 from labeling.admin.common import DatasetFilter, ExactSearchMixin, pretty_json
 from labeling.admin_actions import RECORD_ACTIONS
 from labeling.models import Assignment, Dataset, Record, Response, Suggestion
+from labeling.services import records as record_services
 
 
 def _problems_text(problems: list[dict]) -> list[str]:

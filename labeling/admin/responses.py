@@ -3,9 +3,9 @@
 from django.contrib import admin
 
 from config.admin import TenantAdmin
-from labeling.services import responses as response_services
 from labeling.admin.common import ExactSearchMixin, RecordDatasetFilter, pretty_json
 from labeling.models import Response
+from labeling.services import responses as response_services
 
 
 @admin.register(Response)

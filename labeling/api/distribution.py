@@ -9,8 +9,9 @@ from django.urls import path
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from config.api import DatasetScopedApi, PageQuerySerializer, StrictSerializer, api_schema
+from config.api import PageQuerySerializer, StrictSerializer, api_schema
 from labeling import models, selectors
+from labeling.api.base import DatasetScopedApi
 from labeling.assignments import assignments_distribute, assignments_reassign, assignments_unassign
 
 USERS_HELP = "Usernames or user ids."

@@ -1,6 +1,6 @@
 """REST API for datasets, records, suggestions, responses, the next record and progress (issue #3).
 
-Views resolve their dataset or record once in the `config.api` base classes (tenancy through the
+Views resolve their dataset or record once in the `labeling.api.base` classes (tenancy through the
 selectors: 404 outside the caller's workspaces), parse with a nested InputSerializer, call one
 service and render with an OutputSerializer. Roles are checked by the services (403).
 """
@@ -10,17 +10,8 @@ from rest_framework.response import Response
 
 from accounts import selectors as account_selectors
 from accounts import tenancy
-from config.api import (
-    ApiView,
-    BulkItemsField,
-    DatasetScopedApi,
-    PageQuerySerializer,
-    RecordPagination,
-    RecordScopedApi,
-    StrictSerializer,
-    api_schema,
-    represent,
-)
+from accounts.api.base import ApiView
+from config.api import BulkItemsField, PageQuerySerializer, RecordPagination, StrictSerializer, api_schema, represent
 from labeling import models, selectors
 from labeling.services import bulk as bulk_services
 from labeling.services import claims as claim_services
@@ -29,6 +20,7 @@ from labeling.services import records as record_services
 from labeling.services import responses as response_services
 from labeling.services import suggestions as suggestion_services
 
+from .base import DatasetScopedApi, RecordScopedApi
 from .serializers import (
     BulkResultOutputSerializer,
     DatasetOutputSerializer,

@@ -2,9 +2,10 @@
 
 import re
 
+from accounts.keys import api_key_digest
 from accounts.models import ApiKey
 from accounts.selectors import user_for_api_key
-from accounts.services import api_key_create, api_key_digest
+from accounts.services import api_key_create
 
 from .conftest import admin_url, messages_of
 
