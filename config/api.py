@@ -288,7 +288,7 @@ class DatasetScopedApi(ApiView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        from labeling.selectors import dataset_get
+        from labeling.selectors.lookups import dataset_get
 
         self.dataset = dataset_get(user=request.user, dataset_id=kwargs["dataset_id"])
 
@@ -298,7 +298,7 @@ class RecordScopedApi(ApiView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        from labeling.selectors import record_get
+        from labeling.selectors.lookups import record_get
 
         self.record = record_get(user=request.user, record_id=kwargs["record_id"])
         self.dataset = self.record.dataset

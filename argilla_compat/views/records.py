@@ -11,7 +11,8 @@ from config.errors import InvalidInput
 from labeling import services
 from labeling.metadata_filter import metadata_conditions, metadata_q, metadata_types
 from labeling.models import Dataset, Record
-from labeling.selectors import dataset_get, record_get, records_readable, response_get, response_list
+from labeling.selectors.lookups import dataset_get, record_get, records_readable
+from labeling.selectors.responses import response_get, response_list
 
 from .. import shapes
 from ..http import ArgillaError, Call, json_response, no_content, parse_uuid, unprocessable

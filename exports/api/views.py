@@ -21,7 +21,7 @@ from exports.formats.registry import FORMATS
 from exports.models import ExportJob, ImportJob, JobStatus
 from exports.selectors import JobFile
 from exports.uploads import SizeLimitUploadHandler, too_large
-from labeling import selectors as labeling_selectors
+from labeling.selectors.lookups import dataset_get
 
 from .serializers import ExportJobOutputSerializer, ExportOptionsField, ImportJobOutputSerializer
 
@@ -149,7 +149,7 @@ class ImportJobListApi(ApiView):
         if length > settings.FILE_UPLOAD_MAX_SIZE + MULTIPART_OVERHEAD:
             raise too_large()
         values = self.parse_body(self.InputSerializer)
-        dataset = labeling_selectors.dataset_get(user=request.user, dataset_id=values["dataset"])
+        dataset = dataset_get(user=request.user, dataset_id=values["dataset"])
         upload = values["file"]
         job = services.import_job_create(
             actor=request.user, dataset=dataset, file=upload, filename=upload.name, format=values.get("format"),

@@ -10,7 +10,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from config.api import DatasetScopedApi, PageQuerySerializer, StrictSerializer, api_schema
-from labeling import models, selectors
+from labeling import models
+from labeling.selectors.assignments import assignment_list
 from labeling.assignments import assignments_distribute, assignments_reassign, assignments_unassign
 
 USERS_HELP = "Usernames or user ids."
@@ -123,7 +124,7 @@ class AssignmentListApi(DatasetScopedApi):
                 summary="Assignments of a dataset (admins: all; annotators: their own)")
     def get(self, request, dataset_id):
         query = self.parse_query(self.FilterSerializer)
-        assignments = selectors.assignment_list(user=request.user, dataset=self.dataset)
+        assignments = assignment_list(user=request.user, dataset=self.dataset)
         if "user" in query:
             assignments = assignments.filter(_user_q(query["user"]))
         if "record" in query:

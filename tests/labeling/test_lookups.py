@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Membership
 from config.errors import NotFound
-from labeling import selectors
 from labeling.models import Assignment, Dataset, Record
+from labeling.selectors.lookups import dataset_get, record_get
 
 from ..factories import DatasetFactory, MembershipFactory, RecordFactory, UserFactory
 
@@ -48,25 +48,25 @@ def test_lookups_agree_with_visible_to(kind, dataset_status, distribution, assig
         Assignment.objects.create(record=record, user=user)
 
     dataset_visible = Dataset.objects.visible_to(user).filter(pk=dataset.pk).exists()
-    assert _found(lambda: selectors.dataset_get(user=user, dataset_id=dataset.pk)) == dataset_visible
+    assert _found(lambda: dataset_get(user=user, dataset_id=dataset.pk)) == dataset_visible
     record_visible = Record.objects.visible_to(user).filter(pk=record.pk).exists()
-    assert _found(lambda: selectors.record_get(user=user, record_id=record.pk)) == record_visible
+    assert _found(lambda: record_get(user=user, record_id=record.pk)) == record_visible
 
 
 def test_lookups_load_the_rows_with_their_parents(admin, dataset):
     record = RecordFactory(dataset=dataset, metadata={"topic": "cats"}, fields={"prompt": "Hi"})
 
-    loaded = selectors.record_get(user=admin, record_id=str(record.pk))
+    loaded = record_get(user=admin, record_id=str(record.pk))
 
     assert loaded == record
     assert (loaded.fields, loaded.metadata, loaded.inserted_at) == (record.fields, record.metadata, record.inserted_at)
     assert loaded.dataset.workspace.name == dataset.workspace.name
-    assert selectors.dataset_get(user=admin, dataset_id=dataset.pk).workspace == dataset.workspace
+    assert dataset_get(user=admin, dataset_id=dataset.pk).workspace == dataset.workspace
 
 
 @pytest.mark.parametrize("bad_id", ["nope", uuid.uuid4()])
 def test_missing_or_malformed_ids_are_not_found(admin, bad_id):
     with pytest.raises(NotFound):
-        selectors.record_get(user=admin, record_id=bad_id)
+        record_get(user=admin, record_id=bad_id)
     with pytest.raises(NotFound):
-        selectors.dataset_get(user=admin, dataset_id=bad_id)
+        dataset_get(user=admin, dataset_id=bad_id)
