@@ -1,5 +1,6 @@
-"""`dataset_get` and `record_get` read one row with a hand-written statement and apply the tenancy
-rules in Python; they must agree with `visible_to` for every role, dataset state and distribution."""
+"""`dataset_get` and `record_get` read one row with a hand-written statement (`labeling.sql.lookups`) and
+apply the tenancy rules in Python; the statements must load what their ORM equivalents load, and the
+selectors must agree with `visible_to` for every role, dataset state and distribution."""
 
 import itertools
 import uuid
@@ -10,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.models import Membership
 from config.errors import NotFound
 from labeling.models import Assignment, Dataset, Record
+from labeling.sql import lookups
 from labeling.selectors.lookups import dataset_get, record_get
 
 from ..factories import DatasetFactory, MembershipFactory, RecordFactory, UserFactory
@@ -70,3 +72,41 @@ def test_missing_or_malformed_ids_are_not_found(admin, bad_id):
         record_get(user=admin, record_id=bad_id)
     with pytest.raises(NotFound):
         dataset_get(user=admin, dataset_id=bad_id)
+
+
+def _fields(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def _membership(user, workspace_id):
+    return Membership.objects.filter(workspace_id=workspace_id, user_id=user.pk).first()
+
+
+@pytest.mark.parametrize("kind", ["owner", "admin", "annotator", "outsider"])
+@pytest.mark.parametrize("assigned", [False, True])
+def test_statements_load_what_the_orm_loads(kind, assigned, workspace, other_workspace):
+    user = _user(kind, workspace, other_workspace)
+    dataset = DatasetFactory(workspace=workspace, distribution=Dataset.Distribution.ASSIGNED)
+    record = RecordFactory(dataset=dataset, metadata={"topic": "cats"}, fields={"prompt": "Hi"})
+    if assigned:
+        Assignment.objects.create(record=record, user=user)
+
+    found = lookups.dataset_lookup(user_id=user.pk, dataset_id=dataset.pk)
+    expected = Dataset.objects.select_related("workspace").get(pk=dataset.pk)
+    assert _fields(found.dataset) == _fields(expected)
+    assert _fields(found.dataset.workspace) == _fields(expected.workspace)
+    membership = _membership(user, workspace.pk)
+    assert (found.membership and _fields(found.membership)) == (membership and _fields(membership))
+
+    row = lookups.record_lookup(user_id=user.pk, record_id=record.pk)
+    expected = Record.objects.select_related("dataset__workspace").get(pk=record.pk)
+    assert _fields(row.record) == _fields(expected)
+    assert _fields(row.record.dataset) == _fields(expected.dataset)
+    assert _fields(row.record.dataset.workspace) == _fields(expected.dataset.workspace)
+    assert (row.membership and _fields(row.membership)) == (membership and _fields(membership))
+    assert row.is_assigned == Assignment.objects.filter(record=record, user_id=user.pk).exists()
+
+
+def test_statements_find_nothing_for_unknown_ids(admin):
+    assert lookups.dataset_lookup(user_id=admin.pk, dataset_id=uuid.uuid4()) is None
+    assert lookups.record_lookup(user_id=admin.pk, record_id=uuid.uuid4()) is None
