@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from config.api import DatasetScopedApi, PageQuerySerializer, StrictSerializer, api_schema
 from labeling import models
 from labeling.selectors.assignments import assignment_list
-from labeling.assignments import assignments_distribute, assignments_reassign, assignments_unassign
+from labeling.services.distribution import assignments_distribute, assignments_reassign, assignments_unassign
 
 USERS_HELP = "Usernames or user ids."
 

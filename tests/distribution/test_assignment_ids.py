@@ -4,8 +4,8 @@ import time
 import uuid
 
 from labeling import services
-from labeling.assignments import assignments_distribute, assignments_reassign
 from labeling.models import Assignment, uuid7
+from labeling.services.distribution import assignments_distribute, assignments_reassign
 
 
 def milliseconds(value: uuid.UUID) -> int:

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from labeling import services
-from labeling.assignments import assignments_distribute
 from labeling.models import Assignment, Record, Response
+from labeling.services.distribution import assignments_distribute
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

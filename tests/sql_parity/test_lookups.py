@@ -11,8 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from accounts.models import Membership
 from config.errors import NotFound
 from labeling.models import Assignment, Dataset, Record
-from labeling.sql import lookups
 from labeling.selectors.lookups import dataset_get, record_get
+from labeling.sql import lookups
 
 from ..factories import DatasetFactory, MembershipFactory, RecordFactory, UserFactory
 

@@ -6,7 +6,14 @@ import pytest
 from labeling.models import Response, Suggestion
 from labeling.sql.record_details import record_details
 
-from ..factories import MembershipFactory, QuestionFactory, RecordFactory, ResponseFactory, SuggestionFactory, UserFactory
+from ..factories import (
+    MembershipFactory,
+    QuestionFactory,
+    RecordFactory,
+    ResponseFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 
 
 def _fields(instance) -> dict:
