@@ -342,7 +342,7 @@ def _count_by_user(pairs: list[tuple], names: Mapping) -> dict[str, int]:
     """New assignments per username.
 
     Counted by object identity: the planner hands back the very user keys it was given (the
-    `user.pk` objects `names` is keyed by), and hashing 300,000 UUIDs costs more than the rest.
+    `user.pk` objects `names` is keyed by), and hashing a UUID per pair would cost more than the rest.
     """
     by_identity = {id(user_id): name for user_id, name in names.items()}
     counts = Counter(id(user_id) for _, user_id in pairs)

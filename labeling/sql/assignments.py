@@ -53,7 +53,7 @@ def assignments_insert(pairs: list[tuple], *, assigned_by_id) -> None:
     Ids are version 7 UUIDs that rise in insertion order, so the primary key index is only appended
     to. Their 48 millisecond bits and the 12 after the version hold one counter, this run's start in
     milliseconds times 4096 plus the row's number (RFC 9562 §6.2 lets a counter run the timestamp
-    ahead: 73 ms per 300,000 rows). The 62 bits after the variant come from os.urandom, sent as one
+    ahead, here by one millisecond per 4,096 rows). The 62 bits after the variant come from os.urandom, sent as one
     bytea per chunk, which costs the server less than gen_random_uuid().
     """
     sql = _insert_sql(connection.vendor)
