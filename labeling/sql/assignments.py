@@ -53,8 +53,8 @@ def assignments_insert(pairs: list[tuple], *, assigned_by_id) -> None:
     Ids are version 7 UUIDs that rise in insertion order, so the primary key index is only appended
     to. Their 48 millisecond bits and the 12 after the version hold one counter, this run's start in
     milliseconds times 4096 plus the row's number (RFC 9562 §6.2 lets a counter run the timestamp
-    ahead, here by one millisecond per 4,096 rows). The 62 bits after the variant come from os.urandom, sent as one
-    bytea per chunk, which costs the server less than gen_random_uuid().
+    ahead, here by one millisecond per 4,096 rows). The 62 bits after the variant come from
+    os.urandom, sent as one bytea per chunk, which costs the server less than gen_random_uuid().
     """
     sql = _insert_sql(connection.vendor)
     users = list({id(user): user for _, user in pairs}.values())
