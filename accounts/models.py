@@ -1,10 +1,9 @@
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
-
-from django.contrib.auth.models import UserManager as DjangoUserManager
 
 from .querysets import ApiKeyQuerySet, MembershipQuerySet, UserQuerySet, WorkspaceQuerySet
 

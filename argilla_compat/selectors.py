@@ -28,7 +28,7 @@ def record_rows(*, user: User, dataset, records, responses: bool, suggestions: b
     three queries in all and no model instances, which is most of the cost of a 250-record page.
     """
     from labeling.models import Suggestion
-    from labeling.selectors import response_list
+    from labeling.selectors.responses import response_list
 
     rows = list(records.values(*RECORD_COLUMNS))
     ids = [row["id"] for row in rows]

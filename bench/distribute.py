@@ -87,8 +87,8 @@ def _distribute_from_scratch(admin, dataset, k: int) -> dict:
     from django.db import connection
 
     from bench.api_import import cpu_seconds, cpu_spent, database_backends
-    from labeling.assignments import assignments_distribute
     from labeling.models import Assignment
+    from labeling.services.distribution import assignments_distribute
 
     Assignment.objects.filter(record__dataset=dataset).delete()
     with connection.cursor() as cursor:
@@ -136,7 +136,7 @@ def main() -> None:
     from bench.api_import import host_loop_ms, setup_django
 
     setup_django()
-    from labeling.assignments import assignments_distribute, assignments_reassign
+    from labeling.services.distribution import assignments_distribute, assignments_reassign
 
     started = time.perf_counter()
     admin, annotators, dataset = _world(args.records, args.annotators)

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from config.errors import DomainError
-from labeling import selectors as labeling_selectors
 from labeling.admin_actions import APPLY, one_dataset, render_action_form, selection_refused
+from labeling.selectors.lookups import dataset_with_schema
 
 from .forms import ExportForm, import_form, show_error
 from .services import export_jobs, import_jobs
@@ -81,7 +81,7 @@ def import_dataset_records(modeladmin, request, queryset):
     dataset = one_dataset(modeladmin, request, queryset)
     if dataset is None:
         return None
-    dataset = labeling_selectors.dataset_with_schema(dataset)
+    dataset = dataset_with_schema(dataset)
     form = import_form(dataset, *((request.POST, request.FILES) if APPLY in request.POST else ()))
     error = None
     if form.is_bound and form.is_valid():

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from labeling import agreement
+
 TEXT_STRATEGIES = ("all", "first", "latest", "longest", "random", "best_rated")
 RATING_AGGREGATES = ("mean", "median")
 
@@ -160,18 +162,22 @@ _SCALARS = (str, int, float)
 
 
 class Alpha:
-    """Krippendorff's alpha, accumulated one record (unit) at a time.
+    """Krippendorff's alpha, accumulated one record (unit) at a time (`labeling.agreement`'s formula,
+    the one the dashboard's figures come from).
 
-    Only the coincidence matrix is kept: memory grows with the number of distinct values,
-    not with the number of records. Nominal distance for labels, interval for ratings.
+    Only sufficient statistics are kept: memory grows with the number of distinct values, not with
+    the number of records. Nominal distance for labels, interval for ratings.
     """
 
     def __init__(self, level: str = "nominal"):
         if level not in ("nominal", "interval"):
             raise ValueError(f"unknown level {level!r}")
         self.level = level
-        self.coincidences: dict[tuple, float] = defaultdict(float)
         self.units = 0
+        self.n = 0  # pairable values, over every unit holding at least two
+        self.observed = 0.0
+        self.sums = [0.0, 0.0]  # interval: the pairable values' sum and sum of squares
+        self.category_totals: Counter = Counter()  # nominal: pairable values per category
 
     def add_unit(self, values: Iterable[Any]) -> None:
         """Add one record's values (one per labeler); records with fewer than two are not pairable."""
@@ -180,40 +186,24 @@ class Alpha:
         if m < 2:
             return
         self.units += 1
-        if m == 2:
-            # The common case (two labelers per record), without a Counter; the same additions in the same order.
-            a, b = values
-            if a == b:
-                self.coincidences[(a, a)] += 2.0
-            else:
-                self.coincidences[(a, b)] += 1.0
-                self.coincidences[(b, a)] += 1.0
+        self.n += m
+        if self.level == "interval":
+            s1, s2 = sum(values), sum(v * v for v in values)
+            self.sums[0] += s1
+            self.sums[1] += s2
+            self.observed += agreement.interval_disagreement(float(m), s1, s2)
             return
         counts = Counter(values)
-        for c, nc in counts.items():
-            for k, nk in counts.items():
-                pairs = nc * (nc - 1) if c == k else nc * nk
-                if pairs:
-                    self.coincidences[(c, k)] += pairs / (m - 1)
-
-    def _delta(self, c, k) -> float:
-        if self.level == "nominal":
-            return 0.0 if c == k else 1.0
-        return float(c - k) ** 2
+        self.category_totals.update(counts)
+        self.observed += agreement.nominal_disagreement(float(m), sum(nc * nc for nc in counts.values()))
 
     def value(self) -> float | None:
         """Alpha, or None when undefined (fewer than two pairable values, or no variation at all)."""
-        totals: dict[Any, float] = defaultdict(float)
-        for (c, _), o in self.coincidences.items():
-            totals[c] += o
-        n = sum(totals.values())
-        if n <= 1:
-            return None
-        observed = sum(o * self._delta(c, k) for (c, k), o in self.coincidences.items())
-        expected = sum(totals[c] * totals[k] * self._delta(c, k) for c in totals for k in totals)
-        if expected == 0:
-            return None
-        return 1.0 - (n - 1) * observed / expected
+        if self.level == "interval":
+            expected = agreement.interval_expected(self.n, *self.sums)
+        else:
+            expected = agreement.nominal_expected(self.n, self.category_totals.values())
+        return agreement.alpha(self.n, self.observed, expected)
 
 
 def _hashable(value: Any) -> Any:

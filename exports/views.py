@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError, NotFound
-from labeling import selectors as labeling_selectors
+from labeling.selectors.lookups import dataset_with_schema
 from labeling.views import administered_dataset
 
 from . import selectors
@@ -115,7 +115,7 @@ def _dataset_import(request, dataset_id):
 def _import_dataset(request, dataset_id):
     """The dataset, with its schema: 404 outside the user's workspaces, 403 for its annotators."""
     dataset = administered_dataset(request, dataset_id, refusal="Only admins of this workspace import records.")
-    return labeling_selectors.dataset_with_schema(dataset)
+    return dataset_with_schema(dataset)
 
 
 def _dataset_import_render(request, dataset, form, *, error: DomainError | None = None, status: int = 200):

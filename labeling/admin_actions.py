@@ -5,7 +5,7 @@ Records changelist: "Distribute selected records…". Datasets changelist and th
 
 Each action takes two steps on the changelist URL. The action menu's POST renders an intermediate
 form that carries the selection (ids, "select all" flag, and the changelist filters through the URL);
-the form posts back with `apply` and, once valid, calls one service of `labeling.assignments` and
+the form posts back with `apply` and, once valid, calls one service of `labeling.services.distribution` and
 reports the service's summary as a message. The objects come from the changelist's scoped queryset,
 so a selected id outside the user's workspaces refuses the whole action; the form's choices come from
 the dataset's workspace, so a posted foreign user id fails validation. A service's refusal
@@ -27,8 +27,8 @@ from accounts import tenancy
 from accounts.models import User
 from config.errors import DomainError
 
-from .assignments import assignments_distribute, assignments_reassign, assignments_unassign
 from .models import Assignment, Dataset
+from .services.distribution import assignments_distribute, assignments_reassign, assignments_unassign
 
 APPLY = "apply"
 TEMPLATE = "admin/action_form.html"

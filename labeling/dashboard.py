@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from .selectors.agreement import dataset_agreement
+from .selectors.progress import dataset_progress, dataset_submissions_per_day
 from .views import administered_dataset
 
 CHART_DAYS = 30
@@ -57,8 +58,8 @@ def chart_bars(series: list[dict]) -> list[Bar]:
 def dashboard_page(request, dataset_id):
     """404 for datasets the user cannot read; 403 for annotators of the dataset's workspace."""
     dataset = administered_dataset(request, dataset_id, refusal="Only admins of this workspace see its dashboard.")
-    progress = selectors.dataset_progress(dataset=dataset)
-    series = selectors.dataset_submissions_per_day(dataset=dataset, days=CHART_DAYS)
+    progress = dataset_progress(dataset=dataset)
+    series = dataset_submissions_per_day(dataset=dataset, days=CHART_DAYS)
     records = progress["records"]
     return render(request, "portal/dashboard.html", {
         "dataset": dataset,
@@ -67,5 +68,5 @@ def dashboard_page(request, dataset_id):
         "bars": chart_bars(series),
         "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "days": CHART_DAYS,
                   "total": sum(point["submitted"] for point in series)},
-        "agreement": selectors.dataset_agreement(dataset=dataset),
+        "agreement": dataset_agreement(dataset=dataset),
     })

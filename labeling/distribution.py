@@ -1,6 +1,6 @@
 """Planning who answers what (DESIGN §4 "Workload distribution"), without the database.
 
-The services in `labeling.assignments` read the current state, call these planners under a lock
+The services in `labeling.services.distribution` read the current state, call these planners under a lock
 on the dataset, and write the pairs they return.
 
 Both planners place "slots" (a record that needs one more annotator) on the annotator with the

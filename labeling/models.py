@@ -266,7 +266,7 @@ def uuid7() -> uuid.UUID:
 class Assignment(TimestampedModel):
     # Time-ordered ids: one distribution writes 300,000 rows, and ids that grow with time are
     # appended to the primary key index where random ones land on random pages of it
-    # (`labeling.assignments` makes the same layout on the server for its bulk insert).
+    # (`labeling.services.distribution` makes the same layout on the server for its bulk insert).
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     # Served by the unique (record, user) constraint and the (user, record) index. Both references
     # are checked by the database, but not always by a foreign key, hence db_constraint=False: on

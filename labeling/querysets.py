@@ -123,9 +123,9 @@ class AssignmentQuerySet(_PerUserRowQuerySet):
 
 
 # --- the same rules for one row already loaded with the caller's role ---------------------------
-# The annotation loop's lookups (labeling.selectors.dataset_get / record_get) read a row, its parents
+# The annotation loop's lookups (labeling.selectors.lookups.dataset_get / record_get) read a row, its parents
 # and the caller's membership role in one statement; these apply visible_to's rules to that row.
-# tests/labeling/test_lookups.py checks they agree with visible_to for every role and state.
+# tests/sql_parity/test_lookups.py checks they agree with visible_to for every role and state.
 
 
 def dataset_row_visible(user, dataset, role: str | None) -> bool:

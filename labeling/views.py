@@ -22,10 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import tenancy
 from config.errors import DomainError, NotFound
 
-from . import selectors
 from .forms import ResponseForm, question_views
 from .models import Dataset, Record, Response
 from .rendering import render_field, render_markdown
+from .selectors.lookups import dataset_get, dataset_list, dataset_with_schema, record_get
+from .selectors.progress import annotator_progress
+from .selectors.responses import my_responses, response_own, response_previous, suggestions_for_record
 from .services import claims as claim_services
 from .services import responses as response_services
 
@@ -44,7 +46,7 @@ _STATUS_FOR_ACTION = {
 def dataset_or_404(request, dataset_id) -> Dataset:
     """The dataset if the user may read it; 404 otherwise (missing and not-yours look the same)."""
     try:
-        return selectors.dataset_get(user=request.user, dataset_id=dataset_id)
+        return dataset_get(user=request.user, dataset_id=dataset_id)
     except NotFound:
         raise Http404("Dataset not found.") from None
 
@@ -59,7 +61,7 @@ def administered_dataset(request, dataset_id, *, refusal: str) -> Dataset:
 
 def _record_or_404(request, dataset: Dataset, record_id) -> Record:
     try:
-        return selectors.record_get(user=request.user, dataset=dataset, record_id=record_id)
+        return record_get(user=request.user, dataset=dataset, record_id=record_id)
     except NotFound:
         raise Http404("Record not found.") from None
 
@@ -99,8 +101,8 @@ def _read_json(request) -> dict:
 @require_GET
 def home_page(request):
     """The datasets of the caller's workspaces, each with their own progress."""
-    datasets = list(selectors.dataset_list(user=request.user))
-    progress = selectors.annotator_progress(user=request.user, datasets=datasets)
+    datasets = list(dataset_list(user=request.user))
+    progress = annotator_progress(user=request.user, datasets=datasets)
     rows = [
         {"dataset": d, "progress": progress[d.pk], "is_ready": d.status == Dataset.Status.READY} for d in datasets
     ]
@@ -118,7 +120,7 @@ def annotate_page(request, dataset_id):
     except DomainError as error:
         return render(request, "portal/message.html", {"dataset": dataset, "message": error.message}, status=error.http_status)
     if record is None:
-        progress = selectors.annotator_progress(user=request.user, datasets=[dataset])[dataset.pk]
+        progress = annotator_progress(user=request.user, datasets=[dataset])[dataset.pk]
         context = {"dataset": dataset, "progress": progress, "skipped_count": len(skipped)}
         return render(request, "portal/all_done.html", context)
     record.dataset = dataset
@@ -134,7 +136,7 @@ def record_page(request, dataset_id, record_id):
     in_queue = request.POST.get("mode", request.GET.get("mode")) == "queue"
     if request.method == "GET":
         return _annotation(request, dataset, record, in_queue=in_queue)
-    selectors.dataset_with_schema(dataset)
+    dataset_with_schema(dataset)
     form = ResponseForm(request.POST, questions=dataset.questions.all())
     if not form.is_valid():
         return _annotation(
@@ -158,11 +160,11 @@ def record_page(request, dataset_id, record_id):
 
 def _annotation(request, dataset: Dataset, record: Record, *, in_queue: bool, data=None, errors=None,
                 message: str = "", status: int = 200):
-    selectors.dataset_with_schema(dataset)
-    response = selectors.response_own(user=request.user, record=record)
-    suggestions = selectors.suggestions_for_record(record=record)
-    progress = selectors.annotator_progress(user=request.user, datasets=[dataset])[dataset.pk]
-    previous_id = selectors.response_previous(user=request.user, dataset=dataset, before=response)
+    dataset_with_schema(dataset)
+    response = response_own(user=request.user, record=record)
+    suggestions = suggestions_for_record(record=record)
+    progress = annotator_progress(user=request.user, datasets=[dataset])[dataset.pk]
+    previous_id = response_previous(user=request.user, dataset=dataset, before=response)
     next_url = _safe_next(request)
     record_url = reverse("portal:record", args=[dataset.pk, record.pk])
     fields = [
@@ -270,10 +272,10 @@ def my_responses_page(request):
     status = request.GET.get("status", "")
     status = status if status in Response.Status.values else ""
     search = request.GET.get("q", "").strip()[:200]
-    datasets = list(selectors.dataset_list(user=request.user))
+    datasets = list(dataset_list(user=request.user))
     dataset_id = request.GET.get("dataset", "")
     dataset_id = dataset_id if dataset_id in {str(d.pk) for d in datasets} else ""
-    responses = selectors.my_responses(user=request.user, status=status, search=search, dataset_id=dataset_id or None)
+    responses = my_responses(user=request.user, status=status, search=search, dataset_id=dataset_id or None)
     page = Paginator(responses, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
     here = request.get_full_path()
     rows = [

@@ -5,7 +5,9 @@ from django.db.models import Count
 from accounts import tenancy
 from accounts.selectors import workspace_get
 from labeling.models import Dataset, Field, MetadataProperty, Question
-from labeling.selectors import dataset_get, dataset_list, dataset_progress, records_readable, response_list
+from labeling.selectors.lookups import dataset_get, dataset_list, records_readable
+from labeling.selectors.progress import dataset_progress
+from labeling.selectors.responses import response_list
 from labeling.services import datasets as dataset_services
 
 from .. import shapes

@@ -10,7 +10,8 @@ from accounts.selectors import user_list
 from config.errors import InvalidInput
 from labeling.metadata_filter import metadata_conditions, metadata_q, metadata_types
 from labeling.models import Dataset, Record
-from labeling.selectors import dataset_get, record_get, records_readable, response_get, response_list
+from labeling.selectors.lookups import dataset_get, record_get, records_readable
+from labeling.selectors.responses import response_get, response_list
 from labeling.services import records as record_services
 from labeling.services import responses as response_services
 from labeling.services import suggestions as suggestion_services

@@ -23,7 +23,7 @@ from exports.models import ExportJob, ImportJob, JobStatus
 from exports.selectors import JobFile
 from exports.services import export_jobs, import_jobs
 from exports.uploads import SizeLimitUploadHandler, too_large
-from labeling import selectors as labeling_selectors
+from labeling.selectors.lookups import dataset_get
 
 from .serializers import ExportJobOutputSerializer, ExportOptionsField, ImportJobOutputSerializer
 
@@ -151,7 +151,7 @@ class ImportJobListApi(ApiView):
         if length > settings.FILE_UPLOAD_MAX_SIZE + MULTIPART_OVERHEAD:
             raise too_large()
         values = self.parse_body(self.InputSerializer)
-        dataset = labeling_selectors.dataset_get(user=request.user, dataset_id=values["dataset"])
+        dataset = dataset_get(user=request.user, dataset_id=values["dataset"])
         upload = values["file"]
         job = import_jobs.import_job_create(
             actor=request.user, dataset=dataset, file=upload, filename=upload.name, format=values.get("format"),

@@ -3,7 +3,7 @@ through the tenancy selectors, before the view runs."""
 
 from accounts.api.base import ApiView
 
-from ..selectors import dataset_get, record_get
+from ..selectors.lookups import dataset_get, record_get
 
 
 class DatasetScopedApi(ApiView):

@@ -10,9 +10,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from config.api import PageQuerySerializer, StrictSerializer, api_schema
-from labeling import models, selectors
+from labeling import models
 from labeling.api.base import DatasetScopedApi
-from labeling.assignments import assignments_distribute, assignments_reassign, assignments_unassign
+from labeling.selectors.assignments import assignment_list
+from labeling.services.distribution import assignments_distribute, assignments_reassign, assignments_unassign
 
 USERS_HELP = "Usernames or user ids."
 
@@ -124,7 +125,7 @@ class AssignmentListApi(DatasetScopedApi):
                 summary="Assignments of a dataset (admins: all; annotators: their own)")
     def get(self, request, dataset_id):
         query = self.parse_query(self.FilterSerializer)
-        assignments = selectors.assignment_list(user=request.user, dataset=self.dataset)
+        assignments = assignment_list(user=request.user, dataset=self.dataset)
         if "user" in query:
             assignments = assignments.filter(_user_q(query["user"]))
         if "record" in query:

@@ -12,7 +12,11 @@ from accounts import selectors as account_selectors
 from accounts import tenancy
 from accounts.api.base import ApiView
 from config.api import BulkItemsField, PageQuerySerializer, RecordPagination, StrictSerializer, api_schema, represent
-from labeling import models, selectors
+from labeling import models
+from labeling.selectors.lookups import dataset_list, dataset_with_schema
+from labeling.selectors.progress import dataset_progress
+from labeling.selectors.records import RECORD_RESPONSE_FILTERS, record_filter, record_list, record_with_details
+from labeling.selectors.responses import response_list
 from labeling.services import bulk as bulk_services
 from labeling.services import claims as claim_services
 from labeling.services import datasets as dataset_services
@@ -73,7 +77,7 @@ class DatasetListApi(ApiView):
                 summary="Datasets you can read")
     def get(self, request):
         query = self.parse_query(self.FilterSerializer)
-        datasets = selectors.dataset_list(user=request.user, workspace_id=query.get("workspace"))
+        datasets = dataset_list(user=request.user, workspace_id=query.get("workspace"))
         return self.paginate(datasets.prefetch_related(*SCHEMA), DatasetOutputSerializer)
 
     @api_schema(request=InputSerializer, responses={201: DatasetOutputSerializer},
@@ -82,7 +86,7 @@ class DatasetListApi(ApiView):
         data = self.parse_body(self.InputSerializer)
         workspace = account_selectors.workspace_get(user=request.user, workspace_id=data.pop("workspace"))
         dataset = dataset_services.dataset_create(actor=request.user, workspace=workspace, **data)
-        selectors.dataset_with_schema(dataset)
+        dataset_with_schema(dataset)
         return Response(DatasetOutputSerializer(dataset).data, status=status.HTTP_201_CREATED)
 
 
@@ -96,13 +100,13 @@ class DatasetDetailApi(DatasetScopedApi):
 
     @api_schema(responses=DatasetOutputSerializer)
     def get(self, request, dataset_id):
-        return Response(DatasetOutputSerializer(selectors.dataset_with_schema(self.dataset)).data)
+        return Response(DatasetOutputSerializer(dataset_with_schema(self.dataset)).data)
 
     @api_schema(request=InputSerializer, responses=DatasetOutputSerializer, summary="Change a dataset's settings (admins)")
     def patch(self, request, dataset_id):
         data = self.parse_body(self.InputSerializer)
         dataset = dataset_services.dataset_update(actor=request.user, dataset=self.dataset, **data)
-        return Response(DatasetOutputSerializer(selectors.dataset_with_schema(dataset)).data)
+        return Response(DatasetOutputSerializer(dataset_with_schema(dataset)).data)
 
     @api_schema(responses={204: None}, summary="Delete a dataset with its records and responses (admins)")
     def delete(self, request, dataset_id):
@@ -114,7 +118,7 @@ class DatasetPublishApi(DatasetScopedApi):
     @api_schema(request=None, responses=DatasetOutputSerializer, summary="Publish a draft: draft → ready (admins)")
     def post(self, request, dataset_id):
         dataset = dataset_services.dataset_publish(actor=request.user, dataset=self.dataset)
-        return Response(DatasetOutputSerializer(selectors.dataset_with_schema(dataset)).data)
+        return Response(DatasetOutputSerializer(dataset_with_schema(dataset)).data)
 
 
 class RecordListApi(DatasetScopedApi):
@@ -126,7 +130,7 @@ class RecordListApi(DatasetScopedApi):
         status = serializers.ChoiceField(choices=models.Record.Status.choices, required=False)
         external_id = serializers.CharField(required=False, max_length=200)
         response_status = serializers.ChoiceField(
-            choices=selectors.RECORD_RESPONSE_FILTERS, required=False,
+            choices=RECORD_RESPONSE_FILTERS, required=False,
             help_text="Your own response's status, or 'missing' for records you have not answered.",
         )
         assigned_to = serializers.UUIDField(required=False, help_text="Only records assigned to this user.")
@@ -166,8 +170,8 @@ class RecordListApi(DatasetScopedApi):
     def get(self, request, dataset_id):
         query = self.parse_query(self.FilterSerializer)
         query.pop("cursor", None), query.pop("page_size", None)
-        records = selectors.record_list(user=request.user, dataset=self.dataset)
-        records = selectors.record_filter(records, user=request.user, dataset=self.dataset, **query)
+        records = record_list(user=request.user, dataset=self.dataset)
+        records = record_filter(records, user=request.user, dataset=self.dataset, **query)
         return self.paginate(records, RecordOutputSerializer)
 
     @api_schema(request=InputSerializer, responses=BulkOutputSerializer,
@@ -182,7 +186,7 @@ class RecordListApi(DatasetScopedApi):
 
 def _record_for_output(user, record):
     """Reload a record with the suggestions and responses `user` may see (all for admins, own otherwise)."""
-    return selectors.record_list(user=user, dataset=record.dataset).get(pk=record.pk)
+    return record_list(user=user, dataset=record.dataset).get(pk=record.pk)
 
 
 class RecordDetailApi(RecordScopedApi):
@@ -243,7 +247,7 @@ class NextRecordApi(DatasetScopedApi):
         record = claim_services.record_claim_next(actor=request.user, dataset=self.dataset)
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        record = selectors.record_with_details(user=request.user, dataset=self.dataset, record=record)
+        record = record_with_details(user=request.user, dataset=self.dataset, record=record)
         return Response(represent(RecordOutputSerializer, record))
 
 
@@ -269,7 +273,7 @@ class ResponseListApi(DatasetScopedApi):
                 summary="Responses of a dataset (admins: all; annotators: their own)")
     def get(self, request, dataset_id):
         query = self.parse_query(self.FilterSerializer)
-        responses = selectors.response_list(user=request.user, dataset=self.dataset)
+        responses = response_list(user=request.user, dataset=self.dataset)
         if "status" in query:
             responses = responses.filter(status=query["status"])
         if "user" in query:
@@ -281,4 +285,4 @@ class DatasetProgressApi(DatasetScopedApi):
     @api_schema(responses=ProgressOutputSerializer, summary="Progress per dataset and per annotator (admins)")
     def get(self, request, dataset_id):
         tenancy.require_workspace_admin(request.user, self.dataset.workspace_id)
-        return Response(ProgressOutputSerializer(selectors.dataset_progress(dataset=self.dataset)).data)
+        return Response(ProgressOutputSerializer(dataset_progress(dataset=self.dataset)).data)

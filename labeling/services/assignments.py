@@ -1,4 +1,4 @@
-"""One record assigned to one annotator by hand (bulk distribution: `labeling.assignments`)."""
+"""One record assigned to one annotator by hand (bulk distribution: `labeling.services.distribution`)."""
 
 from django.db import transaction
 

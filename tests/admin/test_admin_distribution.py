@@ -6,8 +6,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
 from accounts.models import Membership
-from labeling.assignments import assignments_distribute
 from labeling.models import Assignment, Dataset, Record, Response
+from labeling.services.distribution import assignments_distribute
 
 from ..factories import (
     AssignmentFactory,

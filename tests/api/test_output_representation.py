@@ -4,14 +4,14 @@ instance per serializer class, and stays right when threads use that instance at
 from concurrent.futures import ThreadPoolExecutor
 
 from config.api import represent
-from labeling import selectors
 from labeling.api.serializers import RecordOutputSerializer, ResponseOutputSerializer
+from labeling.selectors.records import record_with_details
 
 from ..factories import RecordFactory, ResponseFactory, SuggestionFactory
 
 
 def _detailed(admin, dataset, record):
-    return selectors.record_with_details(user=admin, dataset=dataset, record=record)
+    return record_with_details(user=admin, dataset=dataset, record=record)
 
 
 def test_a_record_is_represented_as_its_serializer_represents_it(admin, annotator, dataset):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.services import api_key_revoke
 from accounts.models import ApiKey
+from accounts.services import api_key_revoke
 
 from .conftest import ArgillaClient
 

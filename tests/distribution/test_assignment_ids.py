@@ -3,9 +3,9 @@
 import time
 import uuid
 
-from labeling.assignments import assignments_distribute, assignments_reassign
 from labeling.models import Assignment, uuid7
 from labeling.services import assignments as assignment_services
+from labeling.services.distribution import assignments_distribute, assignments_reassign
 
 
 def milliseconds(value: uuid.UUID) -> int:

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config.errors import InvalidInput, PermissionDenied
-from labeling.assignments import assignments_distribute, assignments_reassign, assignments_unassign
 from labeling.models import Assignment, Response
+from labeling.services.distribution import assignments_distribute, assignments_reassign, assignments_unassign
 
 from ..factories import AssignmentFactory, MembershipFactory, RecordFactory, ResponseFactory, UserFactory
 from .conftest import rolled_back

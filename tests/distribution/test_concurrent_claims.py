@@ -5,10 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from labeling.assignments import assignments_distribute
 from labeling.models import Assignment, Record, Response
 from labeling.services import claims as claim_services
 from labeling.services import responses as response_services
+from labeling.services.distribution import assignments_distribute
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exports.reconcile import Alpha
-from labeling import selectors
+from labeling.selectors.agreement import dataset_agreement
+from labeling.selectors.progress import dataset_progress, dataset_submissions_per_day
 
 from ..factories import QuestionFactory, RecordFactory, ResponseFactory
 from .conftest import rolled_back
@@ -31,7 +32,7 @@ def test_median_seconds_per_submission_and_last_activity(dataset, make_annotator
             ResponseFactory(record=RecordFactory(dataset=dataset), user=user, status="submitted",
                             started_at=now - timedelta(seconds=seconds), submitted_at=now)
     ResponseFactory(record=RecordFactory(dataset=dataset), user=slow, status="draft", started_at=now)
-    rows = {row["username"]: row for row in selectors.dataset_progress(dataset=dataset)["annotators"]}
+    rows = {row["username"]: row for row in dataset_progress(dataset=dataset)["annotators"]}
     assert rows["lab0"]["median_seconds_per_submission"] == 25.0
     assert rows["lab1"]["median_seconds_per_submission"] == 200.0
     assert rows["lab1"]["last_activity_at"] is not None
@@ -41,7 +42,7 @@ def test_submissions_per_day_fills_empty_days(dataset, annotator):
     now = timezone.now()
     for days_ago in (0, 0, 2, 40):
         ResponseFactory(record=RecordFactory(dataset=dataset), user=annotator, submitted_at=now - timedelta(days=days_ago))
-    series = selectors.dataset_submissions_per_day(dataset=dataset, days=5)
+    series = dataset_submissions_per_day(dataset=dataset, days=5)
     assert [point["submitted"] for point in series] == [0, 0, 1, 0, 2]
     assert series[-1]["day"] == now.date()
 
@@ -74,7 +75,7 @@ def test_alpha_from_database_sums_matches_the_export_report(dataset, voters, rat
             labelled.add_unit(values)
         # A draft never counts.
         ResponseFactory(record=RecordFactory(dataset=dataset), user=users[0], status="draft", values={"quality": 1})
-        figures = {row["question"]: row for row in selectors.dataset_agreement(dataset=dataset)}
+        figures = {row["question"]: row for row in dataset_agreement(dataset=dataset)}
         for name, expected in (("quality", rated), ("verdict", labelled)):
             assert figures[name]["records"] == expected.units
             if expected.value() is None:

@@ -8,8 +8,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from config.errors import Conflict
-from labeling.assignments import assignments_distribute
 from labeling.models import Assignment, Record
+from labeling.services.distribution import assignments_distribute
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from labeling.models import Assignment
 
-from ..factories import AssignmentFactory, RecordFactory, ResponseFactory
+from ..factories import AssignmentFactory, ResponseFactory
 
 
 def url(dataset, action):

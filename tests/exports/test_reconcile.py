@@ -153,10 +153,39 @@ def reference_coincidences(units):
     return dict(table)
 
 
-@given(st.lists(st.lists(st.one_of(st.none(), st.integers(1, 5)), max_size=4), max_size=30))
-def test_alpha_two_labeler_shortcut_matches_the_general_rule(units):
-    acc = Alpha("interval")
+def reference_alpha(units, delta):
+    """Alpha from the coincidence matrix, the textbook way."""
+    table = reference_coincidences(units)
+    totals = {}
+    for (c, _), o in table.items():
+        totals[c] = totals.get(c, 0.0) + o
+    n = sum(totals.values())
+    if n <= 1:
+        return None
+    observed = sum(o * delta(c, k) for (c, k), o in table.items())
+    expected = sum(totals[c] * totals[k] * delta(c, k) for c in totals for k in totals)
+    return None if expected == 0 else 1.0 - (n - 1) * observed / expected
+
+
+def interval_delta(c, k):
+    return float(c - k) ** 2
+
+
+def nominal_delta(c, k):
+    return 0.0 if c == k else 1.0
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.integers(1, 5)), max_size=4), max_size=30),
+       st.sampled_from([("interval", interval_delta), ("nominal", nominal_delta)]))
+def test_alpha_from_sufficient_statistics_matches_the_coincidence_matrix(units, level_and_delta):
+    """Every unit size alike, the sums `labeling.agreement` works from give the textbook alpha."""
+    level, delta = level_and_delta
+    acc = Alpha(level)
     for unit in units:
         acc.add_unit(unit)
-    assert dict(acc.coincidences) == reference_coincidences(units)
-    assert list(acc.coincidences) == list(reference_coincidences(units))
+    expected = reference_alpha(units, delta)
+    assert acc.units == sum(1 for unit in units if sum(v is not None for v in unit) >= 2)
+    if expected is None:
+        assert acc.value() is None
+    else:
+        assert acc.value() == pytest.approx(expected, rel=1e-9, abs=1e-12)

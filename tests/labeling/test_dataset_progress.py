@@ -1,4 +1,4 @@
-from labeling import selectors
+from labeling.selectors.progress import dataset_progress
 from labeling.services import responses as response_services
 
 from ..factories import AssignmentFactory, RecordFactory
@@ -10,7 +10,7 @@ def test_progress_counts_records_responses_and_annotators(annotator, admin, data
     response_services.response_write(actor=annotator, record=records[0], values={"demonstration": "A"}, status="submitted")
     response_services.response_write(actor=annotator, record=records[1], values={}, status="draft")
     with django_assert_max_num_queries(8):
-        progress = selectors.dataset_progress(dataset=dataset)
+        progress = dataset_progress(dataset=dataset)
     assert progress["records"] == {"total": 3, "completed": 1, "pending": 2}
     assert progress["responses"] == {"draft": 1, "submitted": 1, "discarded": 0}
     [row] = progress["annotators"]

@@ -15,8 +15,9 @@ from accounts.selectors import user_for_api_key
 from accounts.services import api_key_create
 from config import rows
 from config.errors import NotFound
-from labeling import selectors
 from labeling.models import Claim, Record, Response
+from labeling.selectors.lookups import dataset_get
+from labeling.selectors.records import record_list, record_with_details
 from labeling.services import claims as claim_services
 from labeling.services import responses as response_services
 
@@ -24,7 +25,7 @@ from ..factories import MembershipFactory, RecordFactory, SuggestionFactory, Use
 
 
 def test_a_lookup_remembers_the_callers_membership_for_the_services(annotator, dataset):
-    found = selectors.dataset_get(user=annotator, dataset_id=dataset.pk)
+    found = dataset_get(user=annotator, dataset_id=dataset.pk)
 
     with CaptureQueriesContext(connection) as queries:
         tenancy.require_member(annotator, found.workspace_id)
@@ -37,7 +38,7 @@ def test_a_lookup_remembers_the_callers_membership_for_the_services(annotator, d
 
 def test_a_remembered_non_member_is_not_found_without_a_query(outsider, dataset):
     with pytest.raises(NotFound):
-        selectors.dataset_get(user=outsider, dataset_id=dataset.pk)
+        dataset_get(user=outsider, dataset_id=dataset.pk)
 
     with CaptureQueriesContext(connection) as queries, pytest.raises(NotFound):
         tenancy.require_member(outsider, dataset.workspace_id)
@@ -45,7 +46,7 @@ def test_a_remembered_non_member_is_not_found_without_a_query(outsider, dataset)
 
 
 def test_membership_writes_forget_what_was_remembered(admin, annotator, workspace, dataset):
-    selectors.dataset_get(user=annotator, dataset_id=dataset.pk)
+    dataset_get(user=annotator, dataset_id=dataset.pk)
     account_services.membership_remove(actor=admin, workspace=workspace, user=annotator)
     with pytest.raises(NotFound):
         tenancy.require_member(annotator, workspace.pk)
@@ -80,8 +81,8 @@ def test_record_with_details_matches_record_list(as_admin, admin, annotator, wor
     response_services.response_write(actor=other, record=record, values={"demonstration": "theirs"}, status="draft")
     user = admin if as_admin else annotator
 
-    detailed = selectors.record_with_details(user=user, dataset=dataset, record=record)
-    listed = selectors.record_list(user=user, dataset=dataset).get(pk=record.pk)
+    detailed = record_with_details(user=user, dataset=dataset, record=record)
+    listed = record_list(user=user, dataset=dataset).get(pk=record.pk)
 
     def shape(item):
         return ([(s.pk, s.question.name, s.value, s.score) for s in item.visible_suggestions],

@@ -21,7 +21,7 @@ def test_shows_my_own_progress_in_an_open_queue(annotator_client, annotator, dat
     html = annotator_client.get(urls.home).content.decode()
     assert "1 submitted" in html
     assert "2 remaining" in html
-    assert f'max="3" value="1"' in html
+    assert 'max="3" value="1"' in html
 
 
 def test_shows_assigned_progress_in_an_assigned_dataset(annotator_client, annotator, workspace, urls):

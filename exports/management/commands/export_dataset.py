@@ -13,7 +13,7 @@ from exports.formats.registry import FORMATS
 from exports.models import JobStatus
 from exports.progress import ProgressBar
 from exports.services import export_jobs, jobs
-from labeling import selectors
+from labeling.selectors.lookups import dataset_get_by_name
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 workspace_name, sep, name = label.partition("/")
                 if not sep:
                     raise CommandError(f"Name each dataset as WORKSPACE/DATASET, not '{label}'.")
-                datasets.append(selectors.dataset_get_by_name(user=actor, workspace_name=workspace_name, name=name))
+                datasets.append(dataset_get_by_name(user=actor, workspace_name=workspace_name, name=name))
             job = export_jobs.export_job_create(
                 actor=actor, dataset_ids=[d.pk for d in datasets], format=options["format"], options=export_options,
                 enqueue=False,

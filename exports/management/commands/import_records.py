@@ -11,7 +11,7 @@ from exports.commands import command_actor
 from exports.models import JobStatus
 from exports.progress import ProgressBar
 from exports.services import import_jobs
-from labeling import selectors
+from labeling.selectors.lookups import dataset_get_by_name
 
 
 def _mapping(pairs: list[str]) -> dict:
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         actor = command_actor(options["user"])
         bar = ProgressBar(self.stderr._out)
         try:
-            dataset = selectors.dataset_get_by_name(user=actor, workspace_name=workspace_name, name=dataset_name)
+            dataset = dataset_get_by_name(user=actor, workspace_name=workspace_name, name=dataset_name)
             with open(path, "rb") as handle:
                 upload = File(handle, name=path.name)
                 upload.size = os.path.getsize(path)

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
-from labeling.assignments import assignments_distribute
 from labeling.models import Dataset
+from labeling.services.distribution import assignments_distribute
 
 
 def dataset_from_path(path: str) -> Dataset:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
-from labeling.assignments import assignments_reassign
+from labeling.services.distribution import assignments_reassign
 
 from .distribute import dataset_from_path, names
 

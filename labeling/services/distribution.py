@@ -10,8 +10,6 @@ same call twice changes nothing the second time.
 must administer the dataset's workspace.
 """
 
-import os
-import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,17 +23,16 @@ from accounts import tenancy
 from accounts.models import Membership, User
 from config.collector import cyclic_gc_paused
 from config.errors import Conflict, InvalidInput
+from config.ids import uuid_or_none
 
-from . import distribution
-from .metadata_filter import metadata_conditions, metadata_filter, metadata_types
-from .models import Assignment, Dataset, Record, Response
+from .. import distribution
+from ..metadata_filter import metadata_conditions, metadata_filter, metadata_types
+from ..models import Assignment, Dataset, Record, Response
+from ..sql.assignments import assignments_insert
 
 INSERT_BATCH = 5_000
-UNNEST_BATCH = 50_000
 ID_CHUNK = 5_000
 MAX_SELECTED_IDS = 100_000
-# Byte 8 of a UUID starts with its variant, binary 10 for RFC 9562 ones.
-_RFC_VARIANT = bytes(0x80 | byte & 0x3F for byte in range(256))
 
 
 @dataclass
@@ -95,7 +92,7 @@ def assignments_distribute(
     if not isinstance(per_record, int) or isinstance(per_record, bool) or per_record < 1:
         raise InvalidInput("per_record must be a whole number of at least 1.", details={"field": "per_record"})
     # ~10^6 small objects (ids, pairs, texts) and no cycles among them: left on, the collector kept
-    # traversing them as they piled up, which cost more than the planning (app CPU 1.5 s -> 0.6 s).
+    # traversing them as they piled up, which cost more than the planning (bench/README.md, Distribution).
     with cyclic_gc_paused(), transaction.atomic():
         locked = _lock(dataset)
         users = _annotators(locked, annotators)
@@ -223,10 +220,11 @@ def _split_identifiers(identifiers: Iterable[Any]) -> tuple[list[str], list[uuid
             ids.append(item)
             continue
         text = str(item).strip()
-        try:
-            ids.append(uuid.UUID(text))
-        except ValueError:
+        parsed = uuid_or_none(text)
+        if parsed is None:
             names.append(text)
+        else:
+            ids.append(parsed)
     return names, ids
 
 
@@ -286,10 +284,11 @@ def _record_ids_checked(dataset: Dataset, record_ids: Sequence[Any]) -> list[uui
                            details={"field": "record_ids"})
     ids, bad = [], []
     for item in record_ids:
-        try:
-            ids.append(item if isinstance(item, uuid.UUID) else uuid.UUID(str(item)))
-        except ValueError:
+        parsed = uuid_or_none(item)
+        if parsed is None:
             bad.append(str(item))
+        else:
+            ids.append(parsed)
     found = set()
     for start in range(0, len(ids), ID_CHUNK):
         chunk = ids[start : start + ID_CHUNK]
@@ -323,14 +322,13 @@ def _loads(dataset: Dataset, users: Sequence[User]) -> dict:
 def _insert(pairs: list[tuple], actor: User | None) -> None:
     """Write planned pairs; a concurrent single assignment (not under the dataset lock) surfaces as Conflict.
 
-    On PostgreSQL the rows go in as arrays through `unnest`, ids and times made by the server: half
-    the time of `bulk_create` at 300,000 rows, where building and binding Python objects dominates.
+    On PostgreSQL through `labeling.sql.assignments`, whose rows are what `bulk_create` writes here.
     """
     by = actor.pk if actor is not None else None
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                _insert_unnest(pairs, by)
+                assignments_insert(pairs, assigned_by_id=by)
                 return
             for start in range(0, len(pairs), INSERT_BATCH):
                 Assignment.objects.bulk_create(
@@ -340,58 +338,11 @@ def _insert(pairs: list[tuple], actor: User | None) -> None:
         raise Conflict("Assignments changed while distributing; run it again.") from None
 
 
-def _insert_unnest(pairs: list[tuple], assigned_by_id) -> None:
-    """Insert in (record, user) order, the order of the unique index, so its pages fill one after another.
-
-    The arrays are sent as ready-made text literals: psycopg dumps a list element by element in
-    Python, which cost more than the whole plan at 300,000 rows. A record's pairs come one after
-    another (the planner groups them), so each record id is turned into text once. Users travel
-    as positions in a short array of their ids, found by identity since the planner returns the
-    key objects it was given. The server sorts each chunk, far cheaper than the random index
-    insertions it saves. Chunks go through a pipeline, so the next one is built while the server
-    inserts the last; an error surfaces at the latest when the pipeline ends.
-
-    Ids are version 7 UUIDs (`models.uuid7`) that rise in insertion order, so the primary key
-    index is only appended to. Their 48 millisecond bits and the 12 after the version hold one
-    counter, this run's start in milliseconds times 4096 plus the row's number (RFC 9562 §6.2
-    lets a counter run the timestamp ahead: 73 ms per 300,000 rows). The 62 bits after the
-    variant come from os.urandom, sent as one bytea per chunk: PostgreSQL's gen_random_uuid() took
-    ~0.4 s of server CPU per 300,000 calls.
-    """
-    quote = connection.ops.quote_name
-    meta = Assignment._meta
-    columns = ", ".join(quote(meta.get_field(name).column)
-                        for name in ("id", "inserted_at", "updated_at", "record", "user", "assigned_by"))
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-           "SELECT encode(int8send((s.n >> 12 << 16) | (7 << 12) | (s.n & 4095))"
-           " || substring(%s::bytea FROM s.k::int * 8 - 7 FOR 8), 'hex')::uuid, now(), now(), s.r, s.u, %s "
-           "FROM (SELECT t.r, u.id AS u, row_number() OVER w AS k, %s::int8 + row_number() OVER w AS n"
-           " FROM unnest(%s::uuid[], %s::int[]) AS t(r, p)"
-           " JOIN unnest(%s::uuid[]) WITH ORDINALITY AS u(id, p) USING (p)"
-           " WINDOW w AS (ORDER BY t.r, u.id)) AS s "
-           "ORDER BY s.r, s.u")
-    users = list({id(user): user for _, user in pairs}.values())
-    position = {id(user): str(index) for index, user in enumerate(users, start=1)}
-    counter = (time.time_ns() // 1_000_000) << 12
-    with connection.cursor() as cursor, connection.wrap_database_errors, connection.connection.pipeline():
-        for start in range(0, len(pairs), UNNEST_BATCH):
-            records, positions, last, text = [], [], None, ""
-            for record, user in pairs[start : start + UNNEST_BATCH]:
-                if record is not last:
-                    last, text = record, str(record)
-                records.append(text)
-                positions.append(position[id(user)])
-            random_bits = bytearray(os.urandom(8 * len(records)))
-            random_bits[::8] = random_bits[::8].translate(_RFC_VARIANT)
-            cursor.execute(sql, [bytes(random_bits), assigned_by_id, counter + start, "{" + ",".join(records) + "}",
-                                 "{" + ",".join(positions) + "}", users])
-
-
 def _count_by_user(pairs: list[tuple], names: Mapping) -> dict[str, int]:
     """New assignments per username.
 
     Counted by object identity: the planner hands back the very user keys it was given (the
-    `user.pk` objects `names` is keyed by), and hashing 300,000 UUIDs costs more than the rest.
+    `user.pk` objects `names` is keyed by), and hashing a UUID per pair would cost more than the rest.
     """
     by_identity = {id(user_id): name for user_id, name in names.items()}
     counts = Counter(id(user_id) for _, user_id in pairs)
