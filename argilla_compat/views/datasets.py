@@ -3,15 +3,15 @@
 from django.db.models import Count
 
 from accounts import tenancy
+from accounts.selectors import workspace_get
+from config.ids import parse_uuid
 from labeling import services
 from labeling.models import Dataset, Field, MetadataProperty, Question
 from labeling.selectors import dataset_get, dataset_list, dataset_progress, records_readable, response_list
 
-from accounts.selectors import workspace_get
-
 from .. import shapes
+from ..http import Call, json_response, unprocessable
 from ..selectors import schema_item_get
-from ..http import Call, json_response, parse_uuid, unprocessable
 
 
 def _dataset(call: Call, dataset_id) -> Dataset:
