@@ -7,7 +7,17 @@ touches a query. Refusals are `InvalidInput`, which the Argilla layer answers as
 
 import json
 
-from django.db.models import Exists, ExpressionWrapper, F, JSONField, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.fields.json import KeyTransform
 
 from accounts import tenancy
@@ -32,6 +42,46 @@ def schema_item_get(*, user: User, model: type[Field | Question | MetadataProper
         return model.objects.visible_to(user).select_related("dataset").get(pk=item_id)
     except model.DoesNotExist:
         raise NotFound(f"{model._meta.verbose_name.capitalize()} not found.") from None
+
+
+def metadata_properties_shown(*, user: User, dataset: Dataset):
+    """The dataset's metadata properties the user may see: all for its admins, else those visible to annotators."""
+    props = dataset.metadata_properties.all()
+    if not tenancy.is_workspace_admin(user, dataset.workspace_id):
+        props = props.filter(visible_for_annotators=True)
+    return props
+
+
+def own_response_counts(*, user: User, dataset: Dataset) -> dict[str, int]:
+    """{submitted, discarded, draft}: how many of the user's own responses in the dataset have each status."""
+    mine = dict(
+        response_list(user=user, dataset=dataset)
+        .filter(user_id=user.pk)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {status: mine.get(status, 0) for status in ("submitted", "discarded", "draft")}
+
+
+def response_counts_by_user(*, user: User, dataset: Dataset) -> list[dict]:
+    """Per user whose responses the caller may see, by username: their responses counted by the record's
+    status (`completed`, `pending`) × the response's status."""
+    rows = (
+        response_list(user=user, dataset=dataset)
+        .values_list("user__username", "record__status", "status")
+        .annotate(n=Count("id"))
+        .order_by("user__username")
+    )
+    users: dict = {}
+    for username, record_status, status, n in rows:
+        entry = users.setdefault(username, {
+            "username": username,
+            "completed": {"submitted": 0, "discarded": 0, "draft": 0},
+            "pending": {"submitted": 0, "discarded": 0, "draft": 0},
+        })
+        entry[record_status][status] = n
+    return list(users.values())
 
 
 # --- identity -----------------------------------------------------------------------------------
