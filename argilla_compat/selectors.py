@@ -22,6 +22,7 @@ from django.db.models.fields.json import KeyTransform
 
 from accounts import tenancy
 from accounts.models import User, Workspace
+from accounts.selectors import user_list
 from config.errors import InvalidInput, NotFound
 from config.ids import uuid_or_none
 from labeling.metadata_filter import metadata_conditions, metadata_q, metadata_types
@@ -248,6 +249,27 @@ def records_matched(*, user: User, dataset: Dataset, items: list[dict]) -> list[
         or by_id.get(str(item.get("id")))
         for item in items
     ]
+
+
+def records_with_ids(*, user: User, dataset: Dataset, ids: list) -> QuerySet:
+    """The records of `dataset` the user may read among `ids`."""
+    return records_readable(user=user, dataset=dataset).filter(pk__in=ids)
+
+
+def question_names_by_id(*, dataset: Dataset) -> dict[str, str]:
+    """{question id as text: name}: Argilla names questions by id, our services by name."""
+    return {str(q.pk): q.name for q in dataset.questions.all()}
+
+
+def users_by_id(*, user: User, user_ids) -> dict[str, User]:
+    """{id as text: user} for the users among `user_ids` the caller may see; ids that are no UUID name nobody."""
+    wanted = [u for u in map(uuid_or_none, user_ids) if u]
+    return {str(u.pk): u for u in user_list(user=user).prefetch_related(None).filter(pk__in=wanted)}
+
+
+def has_responded(*, user: User, record: Record) -> bool:
+    """Whether the user already has a response to the record."""
+    return response_list(user=user, dataset=record.dataset).filter(record=record, user_id=user.pk).exists()
 
 
 RECORD_COLUMNS = ("id", "status", "fields", "metadata", "external_id", "dataset_id", "inserted_at", "updated_at")

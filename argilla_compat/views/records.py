@@ -1,14 +1,22 @@
 """Records, suggestions and responses (§4.4, §4.5): Argilla's shapes onto our bulk services."""
 
-from accounts.selectors import user_list
 from config.ids import parse_uuid, uuid_or_none
 from labeling import services
 from labeling.models import Dataset, Record
-from labeling.selectors import dataset_get, record_get, records_readable, response_get, response_list
+from labeling.selectors import dataset_get, record_get, response_get
 
 from .. import shapes
 from ..http import ArgillaError, Call, json_response, no_content, unprocessable
-from ..selectors import record_rows, records_listed, records_matched, records_searched
+from ..selectors import (
+    has_responded,
+    question_names_by_id,
+    record_rows,
+    records_listed,
+    records_matched,
+    records_searched,
+    records_with_ids,
+    users_by_id,
+)
 from ..services import records_amend, records_log, records_push
 
 MAX_CREATE = 1000
@@ -84,13 +92,12 @@ class _Translation:
 
     def __init__(self, call: Call, dataset: Dataset, items: list):
         self.call, self.dataset = call, dataset
-        self.questions = {str(q.pk): q.name for q in dataset.questions.all()}
+        self.questions = question_names_by_id(dataset=dataset)
         user_ids = {
             str(r.get("user_id") or call.user.pk)
             for item in items for r in (item.get("responses") or []) if isinstance(r, dict)
         }
-        wanted = [u for u in map(uuid_or_none, user_ids) if u]
-        self.users = {str(u.pk): u for u in user_list(user=call.user).prefetch_related(None).filter(pk__in=wanted)}
+        self.users = users_by_id(user=call.user, user_ids=user_ids)
 
     def suggestions(self, raw, index: int) -> list[dict]:
         if raw is None:
@@ -156,8 +163,9 @@ def records_bulk_upsert(call: Call, dataset_id):
     written, updated = records_log(actor=call.user, dataset=dataset, items=items, matches=matches,
                                    suggestions=suggestions, responses=responses)
     written_ids = [r.pk for r in written]
-    shown = {row["id"]: row for row in _page(call, dataset, records_readable(user=call.user, dataset=dataset)
-                                               .filter(pk__in=written_ids), {"responses", "suggestions"})}
+    written_rows = _page(call, dataset, records_with_ids(user=call.user, dataset=dataset, ids=written_ids),
+                         {"responses", "suggestions"})
+    shown = {row["id"]: row for row in written_rows}
     return json_response({"items": [shown[str(pk)] for pk in written_ids], "updated_item_ids": updated})
 
 
@@ -198,7 +206,7 @@ def _record(call: Call, record_id) -> Record:
 
 
 def _shown(call: Call, record: Record) -> dict:
-    records = records_readable(user=call.user, dataset=record.dataset).filter(pk=record.pk)
+    records = records_with_ids(user=call.user, dataset=record.dataset, ids=[record.pk])
     return _page(call, record.dataset, records, {"responses", "suggestions"})[0]
 
 
@@ -229,8 +237,7 @@ def record_delete(call: Call, record_id):
 def response_create(call: Call, record_id):
     """An answer by the caller (a `user_id` in the body is ignored); 409 if they already answered."""
     record, body = _record(call, record_id), call.body
-    mine = response_list(user=call.user, dataset=record.dataset).filter(record=record, user_id=call.user.pk)
-    if mine.exists():
+    if has_responded(user=call.user, record=record):
         raise ArgillaError(
             409, f"Response already exists for record with id `{record.pk}` and by user with id `{call.user.pk}`"
         )
