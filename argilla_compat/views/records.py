@@ -158,8 +158,10 @@ def records_bulk_upsert(call: Call, dataset_id):
     _check_vectors(items)
     translate = _Translation(call, dataset, items)
     matches = records_matched(user=call.user, dataset=dataset, items=items)
-    suggestions = [translate.suggestions(item.get("suggestions"), index) for index, item in enumerate(items)]
-    responses = [r for index, item in enumerate(items) for r in translate.responses(item.get("responses"), index)]
+    suggestions, responses = [], []
+    for index, item in enumerate(items):
+        suggestions.append(translate.suggestions(item.get("suggestions"), index))
+        responses.extend(translate.responses(item.get("responses"), index))
     written, updated = records_log(actor=call.user, dataset=dataset, items=items, matches=matches,
                                    suggestions=suggestions, responses=responses)
     written_ids = [r.pk for r in written]
