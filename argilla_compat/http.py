@@ -7,7 +7,6 @@ duplicates and non-empty workspaces.
 """
 
 import json
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cached_property
@@ -19,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import ApiKey, User
 from accounts.selectors import user_for_api_key
 from config.api import FailedAuthThrottle
-from config.errors import Conflict, DomainError, InvalidInput, NotFound
+from config.errors import Conflict, DomainError, InvalidInput
 
 API_KEY_HEADER = "HTTP_X_ARGILLA_API_KEY"
 # Argilla answers 409 for these; our other Conflicts (draft/ready/frozen/transition rules) are its 422s.
@@ -71,14 +70,6 @@ def domain_error_response(exc: DomainError) -> HttpResponse:
     if rows:
         message = f"{message} " + "; ".join(_row_text(row) for row in rows[:20])
     return detail_response(status, message)
-
-
-def parse_uuid(value) -> uuid.UUID:
-    """Path and body ids are UUIDs; anything else names nothing (404)."""
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise NotFound() from None
 
 
 class Call:

@@ -1,18 +1,16 @@
 """Datasets and their settings: Argilla's draft → fields/questions/metadata → publish lifecycle (§4.3)."""
 
-from django.db.models import Count
-
 from accounts import tenancy
 from accounts.selectors import workspace_get
+from config.ids import parse_uuid
 from labeling.models import Dataset, Field, MetadataProperty, Question
 from labeling.selectors.lookups import dataset_get, dataset_list, records_readable
 from labeling.selectors.progress import dataset_progress
-from labeling.selectors.responses import response_list
 from labeling.services import datasets as dataset_services
 
 from .. import shapes
-from ..http import Call, json_response, parse_uuid, unprocessable
-from ..selectors import schema_item_get
+from ..http import Call, json_response, unprocessable
+from ..selectors import metadata_properties_shown, own_response_counts, response_counts_by_user, schema_item_get
 
 
 def _dataset(call: Call, dataset_id) -> Dataset:
@@ -124,10 +122,7 @@ def question_create(call: Call, dataset_id):
 
 
 def metadata_properties(call: Call, dataset_id):
-    dataset = _dataset(call, dataset_id)
-    props = dataset.metadata_properties.all()
-    if not tenancy.is_workspace_admin(call.user, dataset.workspace_id):
-        props = props.filter(visible_for_annotators=True)
+    props = metadata_properties_shown(user=call.user, dataset=_dataset(call, dataset_id))
     return json_response({"items": [shapes.metadata_property(p) for p in props]})
 
 
@@ -155,14 +150,7 @@ def vectors_settings_create(call: Call, dataset_id):
 def metrics(call: Call, dataset_id):
     """The 1.29 shape: `records.count` (all records the caller may read) and the caller's responses."""
     dataset = _dataset(call, dataset_id)
-    mine = dict(
-        response_list(user=call.user, dataset=dataset)
-        .filter(user_id=call.user.pk)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {status: mine.get(status, 0) for status in ("submitted", "discarded", "draft")}
+    counts = own_response_counts(user=call.user, dataset=dataset)
     return json_response({
         "records": {"count": records_readable(user=call.user, dataset=dataset).count()},
         "responses": {"count": sum(counts.values()), **counts},
@@ -176,22 +164,7 @@ def progress(call: Call, dataset_id):
 
 def users_progress(call: Call, dataset_id):
     """Per user: responses counted by the record's status × the response's status."""
-    dataset = _dataset(call, dataset_id)
-    rows = (
-        response_list(user=call.user, dataset=dataset)
-        .values_list("user__username", "record__status", "status")
-        .annotate(n=Count("id"))
-        .order_by("user__username")
-    )
-    users: dict = {}
-    for username, record_status, status, n in rows:
-        entry = users.setdefault(username, {
-            "username": username,
-            "completed": {"submitted": 0, "discarded": 0, "draft": 0},
-            "pending": {"submitted": 0, "discarded": 0, "draft": 0},
-        })
-        entry[record_status][status] = n
-    return json_response({"users": list(users.values())})
+    return json_response({"users": response_counts_by_user(user=call.user, dataset=_dataset(call, dataset_id))})
 
 
 # --- one field, question or metadata property (argilla-compat.md §7) ----------------------------

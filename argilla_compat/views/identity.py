@@ -1,39 +1,23 @@
 """Users, workspaces and memberships: the legacy 1.x `/api` paths and their `/api/v1` twins (§4.1, §4.2)."""
 
-from django.db import transaction
-from django.db.models import prefetch_related_objects
-
 from accounts import services as account_services
 from accounts import tenancy
 from accounts.models import Membership, User, Workspace
-from accounts.selectors import user_get, user_list, workspace_get, workspace_get_by_name, workspace_users
-from config.errors import NotFound
+from accounts.selectors import user_get, user_list, workspace_get, workspace_list, workspace_users
+from config.ids import parse_uuid
 from labeling.services.users import user_delete
 
 from .. import shapes
-from ..http import ArgillaError, Call, json_response, parse_uuid, unprocessable
+from ..http import ArgillaError, Call, json_response, unprocessable
+from ..selectors import is_member, workspace_names_by_user, workspaces_shared
+from ..services import user_create_in_workspaces
 
 ROLES = ("owner", "admin", "annotator")
 
 
-def _workspace_names(users: list[User]) -> dict:
-    """Argilla lists owners in every workspace, others in their memberships."""
-    prefetch_related_objects(users, "memberships__workspace")
-    everything = None
-    names = {}
-    for u in users:
-        if tenancy.is_owner(u):
-            if everything is None:
-                everything = list(Workspace.objects.values_list("name", flat=True))
-            names[u.pk] = everything
-        else:
-            names[u.pk] = sorted(m.workspace.name for m in u.memberships.all())
-    return names
-
-
 def _legacy_users(users) -> list[dict]:
     users = list(users)
-    roles, names = tenancy.global_roles(users), _workspace_names(users)
+    roles, names = tenancy.global_roles(users), workspace_names_by_user(users=users)
     return [shapes.legacy_user(u, role=roles[u.pk], workspaces=names[u.pk]) for u in users]
 
 
@@ -55,7 +39,7 @@ def _workspace(call: Call, workspace_id) -> Workspace:
 
 
 def me_legacy(call: Call):
-    names = _workspace_names([call.user])[call.user.pk]
+    names = workspace_names_by_user(users=[call.user])[call.user.pk]
     role = tenancy.global_role(call.user)
     return json_response(shapes.legacy_user(call.user, role=role, workspaces=names, api_key=call.api_key))
 
@@ -76,11 +60,7 @@ def status(call: Call):
 
 
 def _user_create(call: Call, *, workspace_names: list) -> tuple[User, str]:
-    """Create a user with a fresh key and, for the legacy path, memberships in named workspaces.
-
-    Argilla's one global role maps onto ours: `owner` is an owner; `admin`/`annotator` become that
-    role in each workspace given (argilla-compat.md §1 "Roles").
-    """
+    """Create a user with a fresh key and, for the legacy path, memberships in named workspaces."""
     body = call.body
     role = body.get("role") or "annotator"
     if role not in ROLES:
@@ -88,25 +68,15 @@ def _user_create(call: Call, *, workspace_names: list) -> tuple[User, str]:
     if not isinstance(workspace_names, list):
         raise unprocessable("workspaces must be a list of workspace names.")
     username = body.get("username")
-    # Argilla creates the user and their memberships at once: both services run in one transaction.
-    with transaction.atomic():
-        user, secret = account_services.user_create(
-            actor=call.user,
-            username=username,
-            password=body.get("password"),
-            first_name=body.get("first_name") or (username if isinstance(username, str) else ""),
-            last_name=body.get("last_name") or "",
-            is_owner=role == "owner",
-            create_api_key=True,
-        )
-        member_role = Membership.Role.ADMIN if role == "admin" else Membership.Role.ANNOTATOR
-        for name in workspace_names:
-            try:
-                ws = workspace_get_by_name(user=call.user, name=name)
-            except NotFound:
-                raise unprocessable("A workspace named in 'workspaces' does not exist.") from None
-            account_services.membership_set(actor=call.user, workspace=ws, user=user, role=member_role)
-    return user, secret
+    return user_create_in_workspaces(
+        actor=call.user,
+        username=username,
+        password=body.get("password"),
+        first_name=body.get("first_name") or (username if isinstance(username, str) else ""),
+        last_name=body.get("last_name") or "",
+        role=role,
+        workspace_names=workspace_names,
+    )
 
 
 def legacy_users(call: Call):
@@ -118,7 +88,7 @@ def legacy_user_create(call: Call):
     names = call.body.get("workspaces") or []
     user, secret = _user_create(call, workspace_names=names)
     shaped = shapes.legacy_user(
-        user, role=tenancy.global_role(user), workspaces=_workspace_names([user])[user.pk], api_key=secret
+        user, role=tenancy.global_role(user), workspaces=workspace_names_by_user(users=[user])[user.pk], api_key=secret
     )
     return json_response(shaped)
 
@@ -153,7 +123,7 @@ def user_delete_v1(call: Call, user_id):
 
 def user_workspaces(call: Call, user_id):
     user = _user(call, user_id)
-    shared = Workspace.objects.visible_to(user).filter(pk__in=Workspace.objects.visible_to(call.user).values("pk"))
+    shared = workspaces_shared(user=call.user, member=user)
     return json_response({"items": [shapes.workspace(ws) for ws in shared]})
 
 
@@ -161,7 +131,7 @@ def user_workspaces(call: Call, user_id):
 
 
 def my_workspaces(call: Call):
-    return json_response({"items": [shapes.workspace(ws) for ws in Workspace.objects.visible_to(call.user)]})
+    return json_response({"items": [shapes.workspace(ws) for ws in workspace_list(user=call.user)]})
 
 
 def legacy_workspace_create(call: Call):
@@ -197,7 +167,7 @@ def workspace_members(call: Call, workspace_id):
 
 def _member_add(call: Call, ws: Workspace, user: User) -> User:
     """Add a member with the role matching their global Argilla role (admins stay admins)."""
-    if tenancy.member_workspace_ids(user).filter(workspace_id=ws.pk).exists():
+    if is_member(user=user, workspace=ws):
         raise ArgillaError(409, f"User '{user.username}' is already a member of workspace '{ws.name}'.")
     role = Membership.Role.ANNOTATOR if tenancy.global_role(user) == "annotator" else Membership.Role.ADMIN
     account_services.membership_set(actor=call.user, workspace=ws, user=user, role=role)
