@@ -197,6 +197,16 @@ class Record(TimestampedModel):
         """The record-status rule (DESIGN §3): completed once it holds `min_submitted` submitted responses."""
         return cls.Status.COMPLETED if submitted_count >= min_submitted else cls.Status.PENDING
 
+    @classmethod
+    def status_expression(cls, min_submitted) -> models.Case:
+        """`status_for` as SQL over the row's `submitted_count`, for updates of many records at once;
+        `min_submitted` is a number or an expression (the dataset's, per row)."""
+        return models.Case(
+            models.When(submitted_count__gte=min_submitted, then=models.Value(cls.Status.COMPLETED.value)),
+            default=models.Value(cls.Status.PENDING.value),
+            output_field=models.CharField(),
+        )
+
 
 class Suggestion(TimestampedModel):
     class Type(models.TextChoices):

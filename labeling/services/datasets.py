@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from accounts import tenancy
 from accounts.errors import NameTaken
@@ -230,13 +231,9 @@ def dataset_update(*, actor: User, dataset: Dataset, **changes: Any) -> Dataset:
 
 
 def _records_recompute_status(dataset: Dataset) -> None:
-    records = Record.objects.filter(dataset=dataset)
-    records.filter(submitted_count__gte=dataset.min_submitted).exclude(status=Record.Status.COMPLETED).update(
-        status=Record.Status.COMPLETED
-    )
-    records.filter(submitted_count__lt=dataset.min_submitted).exclude(status=Record.Status.PENDING).update(
-        status=Record.Status.PENDING
-    )
+    """Re-derive every record's status after a change of `min_submitted`, writing only those that change."""
+    rule = Record.status_expression(dataset.min_submitted)
+    Record.objects.filter(dataset=dataset).alias(derived=rule).exclude(status=F("derived")).update(status=rule)
 
 
 def dataset_publish(*, actor: User, dataset: Dataset) -> Dataset:
