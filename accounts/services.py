@@ -55,7 +55,6 @@ def membership_set(*, actor: User, workspace: Workspace, user: User, role: str =
         membership, _ = Membership.objects.select_for_update().update_or_create(
             user=user, workspace=workspace, defaults={"role": role}
         )
-    tenancy.forget_memberships(user)
     return membership
 
 
@@ -63,7 +62,6 @@ def membership_remove(*, actor: User, workspace: Workspace, user: User) -> None:
     tenancy.require_workspace_admin(actor, workspace.pk)
     with transaction.atomic():
         deleted, _ = Membership.objects.filter(user=user, workspace=workspace).delete()
-    tenancy.forget_memberships(user)
     if not deleted:
         raise NotFound(f"{user.username} is not a member of {workspace.name}.")
 

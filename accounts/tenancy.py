@@ -3,37 +3,25 @@
 Querysets elsewhere build on `member_workspace_ids` / `admin_workspace_ids`; views never filter by hand.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import QuerySet
 
 from config.errors import NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from .models import Membership, User
+
+ADMIN_REFUSAL = "Only an admin of this workspace can do this."
 
 
 def _memberships(user):
     from .models import Membership
 
     return Membership.objects.filter(user_id=user.pk)
-
-
-# The annotation loop reads the caller's membership in the same statement as the dataset or record it
-# asks for (labeling.selectors); the services it then calls check that same membership again. The
-# selector leaves what it read on the user object, which lives for one request, so those checks
-# cost no query. Membership writes forget it on the instance they were given.
-_SEEN = "_memberships_seen"
-_UNKNOWN = object()
-
-
-def remember_membership(user, workspace_id, membership) -> None:
-    """Record the user's Membership in a workspace (None: not a member), as just read from the database."""
-    seen = user.__dict__.setdefault(_SEEN, {})
-    seen[workspace_id] = membership
-
-
-def forget_memberships(user) -> None:
-    user.__dict__.pop(_SEEN, None)
-
-
-def _seen_membership(user, workspace_id):
-    return user.__dict__.get(_SEEN, {}).get(workspace_id, _UNKNOWN)
 
 
 def member_workspace_ids(user) -> QuerySet:
@@ -64,13 +52,13 @@ def is_owner(user) -> bool:
 
 
 def is_workspace_admin(user, workspace_id) -> bool:
+    """Whether the user administers the workspace (owners always do); one query for a non-owner.
+
+    Callers holding an `Access` ask `access.is_admin` instead, which costs nothing."""
     if is_owner(user):
         return True
     if not is_authenticated(user):
         return False
-    seen = _seen_membership(user, workspace_id)
-    if seen is not _UNKNOWN:
-        return seen is not None and role_is_admin(seen.role)
     return admin_workspace_ids(user).filter(workspace_id=workspace_id).exists()
 
 
@@ -93,38 +81,64 @@ def require_workspace_admin(user, workspace_id) -> None:
     Callers have already fetched the object through a visible_to() queryset, so the user can see it.
     """
     if not is_workspace_admin(user, workspace_id):
-        raise PermissionDenied("Only an admin of this workspace can do this.")
+        raise PermissionDenied(ADMIN_REFUSAL)
 
 
 def require_member(user, workspace_id) -> None:
     """Raise NotFound for a workspace the user cannot see (DESIGN §2: not found, not forbidden)."""
     if is_owner(user):
         return
-    if not is_authenticated(user):
-        raise NotFound()
-    seen = _seen_membership(user, workspace_id)
-    if seen is _UNKNOWN:
-        is_member = member_workspace_ids(user).filter(workspace_id=workspace_id).exists()
-    else:
-        is_member = seen is not None
-    if not is_member:
+    if not is_authenticated(user) or not member_workspace_ids(user).filter(workspace_id=workspace_id).exists():
         raise NotFound()
 
 
-def require_membership(user, workspace_id):
-    """`require_member` that also returns the user's Membership row (None for an owner who is not a member).
+@dataclass(frozen=True)
+class Access:
+    """What one caller may do in one workspace: the user with their Membership there (None for an owner
+    who is not a member), read once and handed to the selectors and services that depend on the role.
 
-    At most one query (none when a lookup of this request already read the membership), for callers
-    that need the row itself as well (the annotator's quota).
+    Built by `access_get`, or by a lookup that read the membership with the object it was asked for
+    (`labeling.selectors.lookups`); it is never stored on the user.
     """
+
+    user: User
+    workspace_id: Any
+    membership: Membership | None
+
+    @property
+    def is_owner(self) -> bool:
+        return is_owner(self.user)
+
+    @property
+    def role(self) -> str | None:
+        """The membership's role (None: not a member)."""
+        return self.membership.role if self.membership is not None else None
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the caller administers the workspace: an owner, or a member with the admin role."""
+        return self.is_owner or role_is_admin(self.role)
+
+    @property
+    def quota(self) -> int | None:
+        """The membership's quota of answers per dataset (None: no quota, or not a member)."""
+        return self.membership.quota if self.membership is not None else None
+
+    def require_admin(self) -> None:
+        """Raise PermissionDenied unless the caller administers the workspace (`require_workspace_admin`)."""
+        if not self.is_admin:
+            raise PermissionDenied(ADMIN_REFUSAL)
+
+
+def access_get(user, workspace_id) -> Access:
+    """The caller's access to a workspace, in one query; NotFound for a non-member who is not an owner
+    (as `require_member`)."""
     if not is_authenticated(user):
         raise NotFound()
-    membership = _seen_membership(user, workspace_id)
-    if membership is _UNKNOWN:
-        membership = _memberships(user).filter(workspace_id=workspace_id).first()
+    membership = _memberships(user).filter(workspace_id=workspace_id).first()
     if membership is None and not is_owner(user):
         raise NotFound()
-    return membership
+    return Access(user, workspace_id, membership)
 
 
 def global_role(user) -> str:

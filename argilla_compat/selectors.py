@@ -25,6 +25,7 @@ from accounts.models import User, Workspace
 from accounts.selectors import user_list
 from config.errors import InvalidInput, NotFound
 from config.ids import uuid_or_none
+from labeling.access import DatasetAccess, RecordAccess
 from labeling.metadata_filter import metadata_conditions, metadata_q, metadata_types
 from labeling.models import Dataset, Field, MetadataProperty, Question, Record, Suggestion
 from labeling.selectors.lookups import records_readable
@@ -46,19 +47,19 @@ def schema_item_get(*, user: User, model: type[Field | Question | MetadataProper
         raise NotFound(f"{model._meta.verbose_name.capitalize()} not found.") from None
 
 
-def metadata_properties_shown(*, user: User, dataset: Dataset):
-    """The dataset's metadata properties the user may see: all for its admins, else those visible to annotators."""
-    props = dataset.metadata_properties.all()
-    if not tenancy.is_workspace_admin(user, dataset.workspace_id):
+def metadata_properties_shown(*, access: DatasetAccess):
+    """The dataset's metadata properties the caller may see: all for its admins, else those visible to annotators."""
+    props = access.dataset.metadata_properties.all()
+    if not access.is_admin:
         props = props.filter(visible_for_annotators=True)
     return props
 
 
-def own_response_counts(*, user: User, dataset: Dataset) -> dict[str, int]:
-    """{submitted, discarded, draft}: how many of the user's own responses in the dataset have each status."""
+def own_response_counts(*, access: DatasetAccess) -> dict[str, int]:
+    """{submitted, discarded, draft}: how many of the caller's own responses in the dataset have each status."""
     mine = dict(
-        response_list(user=user, dataset=dataset)
-        .filter(user_id=user.pk)
+        response_list(access=access)
+        .filter(user_id=access.user.pk)
         .values_list("status")
         .annotate(n=Count("id"))
         .order_by()
@@ -66,11 +67,11 @@ def own_response_counts(*, user: User, dataset: Dataset) -> dict[str, int]:
     return {status: mine.get(status, 0) for status in ("submitted", "discarded", "draft")}
 
 
-def response_counts_by_user(*, user: User, dataset: Dataset) -> list[dict]:
+def response_counts_by_user(*, access: DatasetAccess) -> list[dict]:
     """Per user whose responses the caller may see, by username: their responses counted by the record's
     status (`completed`, `pending`) × the response's status."""
     rows = (
-        response_list(user=user, dataset=dataset)
+        response_list(access=access)
         .values_list("user__username", "record__status", "status")
         .annotate(n=Count("id"))
         .order_by("user__username")
@@ -117,13 +118,13 @@ def is_member(*, user: User, workspace: Workspace) -> bool:
 # --- records: listing and search ----------------------------------------------------------------
 
 
-def record_status_condition(*, user: User, dataset: Dataset, wanted: set) -> Q:
+def record_status_condition(*, access: DatasetAccess, wanted: set) -> Q:
     """Response statuses: a record matches when any response the caller may see has one of them, or
     (`pending`, old alias `missing`) when it has none; OR across values (v1 `filter_by(response_status=...)`)."""
     unknown = wanted - {*RESPONSE_STATUSES, *PENDING_STATUSES}
     if unknown:
         raise InvalidInput(f"Unknown response status: {', '.join(sorted(map(str, unknown)))}.")
-    visible = response_list(user=user, dataset=dataset).filter(record_id=OuterRef("pk"))
+    visible = response_list(access=access).filter(record_id=OuterRef("pk"))
     condition = Q(pk__in=[])
     statuses = wanted & set(RESPONSE_STATUSES)
     if statuses:
@@ -187,13 +188,14 @@ def record_ordering(*, dataset: Dataset, sort_by: list[str]) -> list[str]:
     return [*order, "ordinal"]
 
 
-def records_listed(*, user: User, dataset: Dataset, response_statuses: list[str], metadata: list[str],
+def records_listed(*, access: DatasetAccess, response_statuses: list[str], metadata: list[str],
                    sort_by: list[str]) -> QuerySet:
     """v1 listing: `response_status=...`, `metadata=name:v1,v2` / `metadata=name:{"ge": 1, "le": 5}`
-    and `sort_by=...` query parameters over the records the user may read, ordered."""
-    found = records_readable(user=user, dataset=dataset)
+    and `sort_by=...` query parameters over the records the caller may read, ordered."""
+    dataset = access.dataset
+    found = records_readable(access=access)
     if response_statuses:
-        found = found.filter(record_status_condition(user=user, dataset=dataset, wanted=set(response_statuses)))
+        found = found.filter(record_status_condition(access=access, wanted=set(response_statuses)))
     for raw in metadata:
         name, _, spec = raw.partition(":")
         if spec.startswith("{"):
@@ -207,39 +209,39 @@ def records_listed(*, user: User, dataset: Dataset, response_statuses: list[str]
     return found.order_by(*record_ordering(dataset=dataset, sort_by=sort_by))
 
 
-def _filter_condition(*, user: User, dataset: Dataset, item) -> Q:
+def _filter_condition(*, access: DatasetAccess, item) -> Q:
     """One v2 search filter (`{"type": "terms"|"range", "scope": {...}, "values"|"ge"|"le"}`)."""
     if not isinstance(item, dict) or not isinstance(item.get("scope"), dict):
         raise InvalidInput("Each filter is an object with a 'scope'.")
     scope, values = item["scope"], item.get("values")
     entity = scope.get("entity")
     if entity == "response" and scope.get("property") == "status" and isinstance(values, list):
-        return record_status_condition(user=user, dataset=dataset, wanted=set(values))
+        return record_status_condition(access=access, wanted=set(values))
     if entity == "record" and scope.get("property") == "status" and isinstance(values, list):
         return Q(status__in=values)
     if entity == "metadata":
         name = scope.get("metadata_property") or scope.get("name")
         bounds = {key: item.get(key) for key in ("ge", "le") if key in item}
-        return metadata_condition(dataset=dataset, name=name, terms=values, bounds=bounds)
+        return metadata_condition(dataset=access.dataset, name=name, terms=values, bounds=bounds)
     raise InvalidInput("Only response status, record status and metadata filters are supported.")
 
 
-def records_searched(*, user: User, dataset: Dataset, text: dict, filters) -> QuerySet:
+def records_searched(*, access: DatasetAccess, text: dict, filters) -> QuerySet:
     """v2 search bodies: a text query (`{"q", "field"}`) on one or all fields, and `and`-ed filters on
-    response status, record status and metadata, over the records the user may read, in creation order."""
-    found = records_readable(user=user, dataset=dataset)
+    response status, record status and metadata, over the records the caller may read, in creation order."""
+    found = records_readable(access=access)
     if text.get("q"):
-        found = found.filter(text_condition(dataset=dataset, text=text["q"], field=text.get("field")))
+        found = found.filter(text_condition(dataset=access.dataset, text=text["q"], field=text.get("field")))
     for item in filters.get("and", []) if isinstance(filters, dict) else []:
-        found = found.filter(_filter_condition(user=user, dataset=dataset, item=item))
+        found = found.filter(_filter_condition(access=access, item=item))
     return found.order_by("ordinal")
 
 
-def records_matched(*, user: User, dataset: Dataset, items: list[dict]) -> list[Record | None]:
+def records_matched(*, access: DatasetAccess, items: list[dict]) -> list[Record | None]:
     """For each v2 `records.log` item, the readable record it names by external_id, else by id, else None."""
     external_ids = [str(i["external_id"]) for i in items if i.get("external_id") is not None]
     ids = [uid for uid in (uuid_or_none(item.get("id")) for item in items) if uid is not None]
-    existing = records_readable(user=user, dataset=dataset).filter(Q(external_id__in=external_ids) | Q(pk__in=ids))
+    existing = records_readable(access=access).filter(Q(external_id__in=external_ids) | Q(pk__in=ids))
     by_external, by_id = {}, {}
     for record in existing:
         by_id[str(record.pk)] = record
@@ -252,9 +254,9 @@ def records_matched(*, user: User, dataset: Dataset, items: list[dict]) -> list[
     ]
 
 
-def records_with_ids(*, user: User, dataset: Dataset, ids: list) -> QuerySet:
-    """The records of `dataset` the user may read among `ids`."""
-    return records_readable(user=user, dataset=dataset).filter(pk__in=ids)
+def records_with_ids(*, access: DatasetAccess, ids: list) -> QuerySet:
+    """The records of the accessed dataset the caller may read among `ids`."""
+    return records_readable(access=access).filter(pk__in=ids)
 
 
 def question_names_by_id(*, dataset: Dataset) -> dict[str, str]:
@@ -268,9 +270,9 @@ def users_by_id(*, user: User, user_ids) -> dict[str, User]:
     return {str(u.pk): u for u in user_list(user=user).prefetch_related(None).filter(pk__in=wanted)}
 
 
-def has_responded(*, user: User, record: Record) -> bool:
-    """Whether the user already has a response to the record."""
-    return response_list(user=user, dataset=record.dataset).filter(record=record, user_id=user.pk).exists()
+def has_responded(*, access: RecordAccess) -> bool:
+    """Whether the caller already has a response to the accessed record."""
+    return response_list(access=access).filter(record=access.record, user_id=access.user.pk).exists()
 
 
 RECORD_COLUMNS = ("id", "status", "fields", "metadata", "external_id", "dataset_id", "inserted_at", "updated_at")
@@ -278,8 +280,8 @@ SUGGESTION_COLUMNS = ("id", "record_id", "question_id", "type", "value", "score"
 RESPONSE_COLUMNS = ("id", "record_id", "user_id", "values", "status", "inserted_at", "updated_at")
 
 
-def record_rows(*, user: User, dataset, records, responses: bool, suggestions: bool) -> list[dict]:
-    """One page of records as plain rows, with their suggestions and the responses the user may see.
+def record_rows(*, access: DatasetAccess, records, responses: bool, suggestions: bool) -> list[dict]:
+    """One page of records as plain rows, with their suggestions and the responses the caller may see.
 
     `records` is an ordered, sliced queryset from `labeling.selectors.record_list` (already scoped).
     Rows rather than model instances, in three queries: the SDKs page through whole datasets.
@@ -290,7 +292,7 @@ def record_rows(*, user: User, dataset, records, responses: bool, suggestions: b
         row["responses"], row["suggestions"] = [], []
     by_id = {row["id"]: row for row in rows}
     if responses and ids:
-        for answer in (response_list(user=user, dataset=dataset).filter(record_id__in=ids)
+        for answer in (response_list(access=access).filter(record_id__in=ids)
                        .order_by("inserted_at").values(*RESPONSE_COLUMNS)):
             by_id[answer["record_id"]]["responses"].append(answer)
     if suggestions and ids:

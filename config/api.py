@@ -1,8 +1,8 @@
 """App-agnostic pieces of the REST API: the one error shape, cursor pagination, strict input,
-failed-authentication throttling, JSON negotiation and `represent()`.
+failed-authentication throttling, JSON negotiation, `represent()` and `ApiView`, the base of every /api/ view.
 
-The base views live with the app they serve: `accounts.api.base.ApiView` (every /api/ view) and
-`WorkspaceScopedApi`, `labeling.api.base` for the dataset- and record-scoped ones.
+The scoped base views live with the app they serve: `accounts.api.base.WorkspaceScopedApi`,
+`labeling.api.base` for the dataset- and record-scoped ones.
 """
 
 from collections.abc import Mapping
@@ -15,8 +15,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError, InvalidInput
@@ -258,3 +261,32 @@ class BulkItemsField(serializers.ListField):
                 details={"rows": rows},
             )
         return data
+
+
+# --- the base view ------------------------------------------------------------------------------
+
+
+class ApiView(FailedAuthThrottleMixin, APIView):
+    """Base of every /api/ view: JSON in and out, throttled authentication, strict parsing, paging."""
+
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonNegotiation
+    schema = ApiAutoSchema()
+    pagination_class = Pagination
+
+    def parse_body(self, serializer_class, *, partial: bool = False) -> dict:
+        serializer = serializer_class(data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def parse_query(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.query_params.dict())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def paginate(self, queryset, serializer_class, *, context: dict | None = None):
+        """One page of `queryset` as {"next", "previous", "results"}; page_size is validated by the query serializer."""
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator.get_paginated_response(serializer_class(page, many=True, context=context or {}).data)

@@ -123,7 +123,7 @@ class AssignmentQuerySet(_PerUserRowQuerySet):
 
 
 # --- the same rules for one row already loaded with the caller's role ---------------------------
-# The annotation loop's lookups (labeling.selectors.lookups.dataset_get / record_get) read a row, its parents
+# The annotation loop's lookups (labeling.selectors.lookups.dataset_access / record_access) read a row, its parents
 # and the caller's membership role in one statement; these apply visible_to's rules to that row.
 # tests/sql_parity/test_lookups.py checks they agree with visible_to for every role and state.
 

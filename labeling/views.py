@@ -19,13 +19,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import tenancy
 from config.errors import DomainError, NotFound
 
+from .access import DatasetAccess, RecordAccess
 from .forms import ResponseForm, question_views
 from .models import Dataset, Record, Response
 from .rendering import render_field, render_markdown
-from .selectors.lookups import dataset_get, dataset_list, dataset_with_schema, record_get
+from .selectors.lookups import dataset_access, dataset_list, dataset_with_schema, record_access_in
 from .selectors.progress import annotator_progress
 from .selectors.responses import my_responses, response_own, response_previous, suggestions_for_record
 from .services import claims as claim_services
@@ -43,25 +43,30 @@ _STATUS_FOR_ACTION = {
 }
 
 
-def dataset_or_404(request, dataset_id) -> Dataset:
-    """The dataset if the user may read it; 404 otherwise (missing and not-yours look the same)."""
+def access_or_404(request, dataset_id) -> DatasetAccess:
+    """The caller's access to the dataset if they may read it; 404 otherwise (missing and not-yours look the same)."""
     try:
-        return dataset_get(user=request.user, dataset_id=dataset_id)
+        return dataset_access(user=request.user, dataset_id=dataset_id)
     except NotFound:
         raise Http404("Dataset not found.") from None
 
 
+def dataset_or_404(request, dataset_id) -> Dataset:
+    """The dataset if the user may read it; 404 otherwise."""
+    return access_or_404(request, dataset_id).dataset
+
+
 def administered_dataset(request, dataset_id, *, refusal: str) -> Dataset:
     """`dataset_or_404`, then 403 with `refusal` unless the user administers the dataset's workspace."""
-    dataset = dataset_or_404(request, dataset_id)
-    if not tenancy.is_workspace_admin(request.user, dataset.workspace_id):
+    access = access_or_404(request, dataset_id)
+    if not access.is_admin:
         raise PermissionDenied(refusal)
-    return dataset
+    return access.dataset
 
 
-def _record_or_404(request, dataset: Dataset, record_id) -> Record:
+def _record_or_404(request, access: DatasetAccess, record_id) -> RecordAccess:
     try:
-        return record_get(user=request.user, dataset=dataset, record_id=record_id)
+        return record_access_in(access=access, record_id=record_id)
     except NotFound:
         raise Http404("Record not found.") from None
 
@@ -113,10 +118,11 @@ def home_page(request):
 @require_GET
 def annotate_page(request, dataset_id):
     """The caller's next record in the dataset (DESIGN §4: assigned first, claims honoured), or "all done"."""
-    dataset = dataset_or_404(request, dataset_id)
+    access = access_or_404(request, dataset_id)
+    dataset = access.dataset
     skipped = _skipped_ids(request, dataset)
     try:
-        record = claim_services.record_claim_next(actor=request.user, dataset=dataset, exclude_ids=skipped)
+        record = claim_services.record_claim_next(access=access, exclude_ids=skipped)
     except DomainError as error:
         return render(request, "portal/message.html", {"dataset": dataset, "message": error.message}, status=error.http_status)
     if record is None:
@@ -131,8 +137,8 @@ def annotate_page(request, dataset_id):
 @require_http_methods(["GET", "POST"])
 def record_page(request, dataset_id, record_id):
     """One record: GET shows it with the caller's answer; POST submits, saves a draft or discards it."""
-    dataset = dataset_or_404(request, dataset_id)
-    record = _record_or_404(request, dataset, record_id)
+    access = _record_or_404(request, access_or_404(request, dataset_id), record_id)
+    dataset, record = access.dataset, access.record
     in_queue = request.POST.get("mode", request.GET.get("mode")) == "queue"
     if request.method == "GET":
         return _annotation(request, dataset, record, in_queue=in_queue)
@@ -145,7 +151,7 @@ def record_page(request, dataset_id, record_id):
         )
     action = form.cleaned_data["action"]
     try:
-        response_services.response_write(actor=request.user, record=record, values=form.values(), status=_STATUS_FOR_ACTION[action])
+        response_services.response_write(access=access, values=form.values(), status=_STATUS_FOR_ACTION[action])
     except DomainError as error:
         return _annotation(
             request, dataset, record, in_queue=in_queue, data=request.POST,
@@ -214,8 +220,8 @@ def _metadata_text(value) -> str:
 @require_POST
 def skip_record(request, dataset_id, record_id):
     """Leave a record for later: no response is written, the claim is released, the queue moves on."""
-    dataset = dataset_or_404(request, dataset_id)
-    record = _record_or_404(request, dataset, record_id)
+    access = _record_or_404(request, access_or_404(request, dataset_id), record_id)
+    dataset, record = access.dataset, access.record
     claim_services.claim_release(actor=request.user, record=record)
     skipped = request.session.get(SKIPPED_SESSION_KEY, {})
     ids = [i for i in skipped.get(str(dataset.pk), []) if i != str(record.pk)] + [str(record.pk)]
@@ -239,14 +245,13 @@ def skipped_reset(request, dataset_id):
 @require_POST
 def draft_autosave(request, dataset_id, record_id):
     """Save the caller's answers as a draft: `{"values": {question: value}}` in, `{"status", "saved_at"}` out."""
-    dataset = dataset_or_404(request, dataset_id)
-    record = _record_or_404(request, dataset, record_id)
+    access = _record_or_404(request, access_or_404(request, dataset_id), record_id)
     try:
         payload = _read_json(request)
         values = payload.get("values")
         if not isinstance(values, dict):
             raise DomainError("'values' must be an object keyed by question name.", code="invalid_json")
-        response = response_services.response_write(actor=request.user, record=record, values=values, status=Response.Status.DRAFT)
+        response = response_services.response_write(access=access, values=values, status=Response.Status.DRAFT)
     except DomainError as error:
         return _json_error(error)
     return JsonResponse({"status": response.status, "saved_at": response.updated_at.isoformat()})

@@ -1,17 +1,12 @@
-"""The base of every /api/ view, and the workspace-scoped base (STYLE §3: resolve the tenant from the URL once).
-
-`ApiView` lives here rather than in config.api because it ends each request's memberships
-(accounts.tenancy); the dataset- and record-scoped bases are labeling's (labeling.api.base).
+"""The workspace-scoped API base (STYLE §3: resolve the tenant from the URL once), and how the OpenAPI
+schema describes API keys. `ApiView` is `config.api`'s; the dataset- and record-scoped bases are
+labeling's (labeling.api.base).
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework.parsers import JSONParser
-from rest_framework.renderers import JSONRenderer
-from rest_framework.views import APIView
 
-from config.api import ApiAutoSchema, FailedAuthThrottleMixin, JsonNegotiation, Pagination
+from config.api import ApiView
 
-from .. import tenancy
 from ..selectors import workspace_get
 
 
@@ -28,38 +23,6 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Send `Authorization: Token <api key>`.",
         }
-
-
-class ApiView(FailedAuthThrottleMixin, APIView):
-    """Base of every /api/ view: JSON in and out, throttled authentication, strict parsing, paging."""
-
-    parser_classes = [JSONParser]
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = JsonNegotiation
-    schema = ApiAutoSchema()
-    pagination_class = Pagination
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Memberships that lookups remember on the user object are for one request; a client may
-        # reuse one user object across requests (DRF's force_authenticate does).
-        tenancy.forget_memberships(request.user)
-
-    def parse_body(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def parse_query(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.query_params.dict())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def paginate(self, queryset, serializer_class, *, context: dict | None = None):
-        """One page of `queryset` as {"next", "previous", "results"}; page_size is validated by the query serializer."""
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(serializer_class(page, many=True, context=context or {}).data)
 
 
 class WorkspaceScopedApi(ApiView):

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 
 from accounts import selectors, services, tenancy
 from accounts.models import Membership
-from config.api import PageQuerySerializer, StrictSerializer, api_schema
+from config.api import ApiView, PageQuerySerializer, StrictSerializer, api_schema
 
-from .base import ApiView, WorkspaceScopedApi
+from .base import WorkspaceScopedApi
 from .serializers import (
     ApiKeyOutputSerializer,
     MembershipOutputSerializer,

@@ -1,10 +1,10 @@
 """Datasets and their settings: Argilla's draft → fields/questions/metadata → publish lifecycle (§4.3)."""
 
-from accounts import tenancy
 from accounts.selectors import workspace_get
 from config.ids import parse_uuid
+from labeling.access import DatasetAccess
 from labeling.models import Dataset, Field, MetadataProperty, Question
-from labeling.selectors.lookups import dataset_get, dataset_list, records_readable
+from labeling.selectors.lookups import dataset_access, dataset_list, records_readable
 from labeling.selectors.progress import dataset_progress
 from labeling.services import datasets as dataset_services
 
@@ -13,8 +13,12 @@ from ..http import Call, json_response, unprocessable
 from ..selectors import metadata_properties_shown, own_response_counts, response_counts_by_user, schema_item_get
 
 
+def _access(call: Call, dataset_id) -> DatasetAccess:
+    return dataset_access(user=call.user, dataset_id=parse_uuid(dataset_id))
+
+
 def _dataset(call: Call, dataset_id) -> Dataset:
-    return dataset_get(user=call.user, dataset_id=parse_uuid(dataset_id))
+    return _access(call, dataset_id).dataset
 
 
 def _settings(body: dict) -> dict:
@@ -82,8 +86,9 @@ def dataset_delete(call: Call, dataset_id):
 
 
 def dataset_publish(call: Call, dataset_id):
-    dataset = _dataset(call, dataset_id)
-    tenancy.require_workspace_admin(call.user, dataset.workspace_id)
+    access = _access(call, dataset_id)
+    access.require_admin()
+    dataset = access.dataset
     # Ours is idempotent; Argilla refuses to publish twice.
     if dataset.status == Dataset.Status.READY:
         raise unprocessable("The dataset is already published.")
@@ -122,7 +127,7 @@ def question_create(call: Call, dataset_id):
 
 
 def metadata_properties(call: Call, dataset_id):
-    props = metadata_properties_shown(user=call.user, dataset=_dataset(call, dataset_id))
+    props = metadata_properties_shown(access=_access(call, dataset_id))
     return json_response({"items": [shapes.metadata_property(p) for p in props]})
 
 
@@ -142,17 +147,16 @@ def vectors_settings(call: Call, dataset_id):
 
 
 def vectors_settings_create(call: Call, dataset_id):
-    dataset = _dataset(call, dataset_id)
-    tenancy.require_workspace_admin(call.user, dataset.workspace_id)
+    _access(call, dataset_id).require_admin()
     raise unprocessable("Vector settings are not supported by this server.")
 
 
 def metrics(call: Call, dataset_id):
     """The 1.29 shape: `records.count` (all records the caller may read) and the caller's responses."""
-    dataset = _dataset(call, dataset_id)
-    counts = own_response_counts(user=call.user, dataset=dataset)
+    access = _access(call, dataset_id)
+    counts = own_response_counts(access=access)
     return json_response({
-        "records": {"count": records_readable(user=call.user, dataset=dataset).count()},
+        "records": {"count": records_readable(access=access).count()},
         "responses": {"count": sum(counts.values()), **counts},
     })
 
@@ -164,7 +168,7 @@ def progress(call: Call, dataset_id):
 
 def users_progress(call: Call, dataset_id):
     """Per user: responses counted by the record's status × the response's status."""
-    return json_response({"users": response_counts_by_user(user=call.user, dataset=_dataset(call, dataset_id))})
+    return json_response({"users": response_counts_by_user(access=_access(call, dataset_id))})
 
 
 # --- one field, question or metadata property (argilla-compat.md §7) ----------------------------

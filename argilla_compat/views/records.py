@@ -1,8 +1,9 @@
 """Records, suggestions and responses (§4.4, §4.5): Argilla's shapes onto our bulk services."""
 
 from config.ids import parse_uuid, uuid_or_none
-from labeling.models import Dataset, Record
-from labeling.selectors.lookups import dataset_get, record_get
+from labeling.access import DatasetAccess, RecordAccess
+from labeling.models import Dataset
+from labeling.selectors.lookups import dataset_access, record_access, record_access_for, record_get
 from labeling.selectors.responses import response_get
 from labeling.services import records as record_services
 from labeling.services import responses as response_services
@@ -26,8 +27,12 @@ MAX_UPSERT = 500
 MAX_DELETE = 100
 
 
+def _access(call: Call, dataset_id) -> DatasetAccess:
+    return dataset_access(user=call.user, dataset_id=parse_uuid(dataset_id))
+
+
 def _dataset(call: Call, dataset_id) -> Dataset:
-    return dataset_get(user=call.user, dataset_id=parse_uuid(dataset_id))
+    return _access(call, dataset_id).dataset
 
 
 def _items(call: Call, maximum: int) -> list:
@@ -54,19 +59,19 @@ def _paging(call: Call) -> tuple[slice, set[str]]:
 
 
 def records(call: Call, dataset_id):
-    dataset = _dataset(call, dataset_id)
+    access = _access(call, dataset_id)
     window, include = _paging(call)
     found = records_listed(
-        user=call.user, dataset=dataset, response_statuses=call.request.GET.getlist("response_status"),
+        access=access, response_statuses=call.request.GET.getlist("response_status"),
         metadata=call.request.GET.getlist("metadata"), sort_by=call.request.GET.getlist("sort_by"),
     )
     total = found.count()
-    return json_response({"items": _page(call, dataset, found[window], include), "total": total})
+    return json_response({"items": _page(access, found[window], include), "total": total})
 
 
-def _page(call: Call, dataset: Dataset, records, include: set[str]) -> list[dict]:
+def _page(access: DatasetAccess, records, include: set[str]) -> list[dict]:
     with_responses, with_suggestions = "responses" in include, "suggestions" in include
-    rows = record_rows(user=call.user, dataset=dataset, records=records, responses=with_responses,
+    rows = record_rows(access=access, records=records, responses=with_responses,
                        suggestions=with_suggestions)
     return [shapes.record(row, responses=with_responses, suggestions=with_suggestions, vectors="vectors" in include)
             for row in rows]
@@ -74,15 +79,15 @@ def _page(call: Call, dataset: Dataset, records, include: set[str]) -> list[dict
 
 def records_search(call: Call, dataset_id):
     """v2 `dataset.records(query=...)`: the same listing, with the query and filters in the body."""
-    dataset = _dataset(call, dataset_id)
+    access = _access(call, dataset_id)
     window, include = _paging(call)
     query = call.body.get("query") if isinstance(call.body.get("query"), dict) else {}
     if query.get("vector"):
         raise unprocessable("Vector search is not supported by this server.")
-    found = records_searched(user=call.user, dataset=dataset, text=query.get("text") or {},
+    found = records_searched(access=access, text=query.get("text") or {},
                              filters=call.body.get("filters") or {})
     total = found.count()
-    items = [{"record": record, "query_score": None} for record in _page(call, dataset, found[window], include)]
+    items = [{"record": record, "query_score": None} for record in _page(access, found[window], include)]
     return json_response({"items": items, "total": total})
 
 
@@ -155,11 +160,12 @@ def records_create(call: Call, dataset_id):
 
 def records_bulk_upsert(call: Call, dataset_id):
     """v2 `records.log`: match by external_id, else by id, else create; keep other users' responses."""
-    dataset = _dataset(call, dataset_id)
+    access = _access(call, dataset_id)
+    dataset = access.dataset
     items = _items(call, MAX_UPSERT)
     _check_vectors(items)
     translate = _Translation(call, dataset, items)
-    matches = records_matched(user=call.user, dataset=dataset, items=items)
+    matches = records_matched(access=access, items=items)
     suggestions, responses = [], []
     for index, item in enumerate(items):
         suggestions.append(translate.suggestions(item.get("suggestions"), index))
@@ -167,7 +173,7 @@ def records_bulk_upsert(call: Call, dataset_id):
     written, updated = records_log(actor=call.user, dataset=dataset, items=items, matches=matches,
                                    suggestions=suggestions, responses=responses)
     written_ids = [r.pk for r in written]
-    written_rows = _page(call, dataset, records_with_ids(user=call.user, dataset=dataset, ids=written_ids),
+    written_rows = _page(access, records_with_ids(access=access, ids=written_ids),
                          {"responses", "suggestions"})
     shown = {row["id"]: row for row in written_rows}
     return json_response({"items": [shown[str(pk)] for pk in written_ids], "updated_item_ids": updated})
@@ -205,22 +211,23 @@ def records_update(call: Call, dataset_id):
 # --- one record ---------------------------------------------------------------------------------
 
 
-def _record(call: Call, record_id) -> Record:
-    return record_get(user=call.user, record_id=parse_uuid(record_id))
+def _record(call: Call, record_id) -> RecordAccess:
+    return record_access(user=call.user, record_id=parse_uuid(record_id))
 
 
-def _shown(call: Call, record: Record) -> dict:
-    records = records_with_ids(user=call.user, dataset=record.dataset, ids=[record.pk])
-    return _page(call, record.dataset, records, {"responses", "suggestions"})[0]
+def _shown(access: RecordAccess) -> dict:
+    records = records_with_ids(access=access, ids=[access.record.pk])
+    return _page(access, records, {"responses", "suggestions"})[0]
 
 
 def record_detail(call: Call, record_id):
-    return json_response(_shown(call, _record(call, record_id)))
+    return json_response(_shown(_record(call, record_id)))
 
 
 def record_patch(call: Call, record_id):
     """v1/v2 `record.update()`: metadata and suggestions (fields stay as they are in Argilla)."""
-    record, body = _record(call, record_id), call.body
+    access, body = _record(call, record_id), call.body
+    record = access.record
     _check_vectors([body])
     metadata = [(record, body["metadata"])] if body.get("metadata") is not None else []
     suggestions = []
@@ -228,25 +235,26 @@ def record_patch(call: Call, record_id):
         translate = _Translation(call, record.dataset, [])
         suggestions = [{**s, "record_id": str(record.pk)} for s in translate.suggestions(body["suggestions"], 0)]
     records_amend(actor=call.user, dataset=record.dataset, metadata=metadata, suggestions=suggestions)
-    return json_response(_shown(call, record))
+    return json_response(_shown(access))
 
 
 def record_delete(call: Call, record_id):
-    record = _record(call, record_id)
-    shaped = _shown(call, record)
+    access = _record(call, record_id)
+    record, shaped = access.record, _shown(access)
     record_services.records_delete(actor=call.user, dataset=record.dataset, record_ids=[record.pk])
     return json_response(shaped)
 
 
 def response_create(call: Call, record_id):
     """An answer by the caller (a `user_id` in the body is ignored); 409 if they already answered."""
-    record, body = _record(call, record_id), call.body
-    if has_responded(user=call.user, record=record):
+    access, body = _record(call, record_id), call.body
+    record = access.record
+    if has_responded(access=access):
         raise ArgillaError(
             409, f"Response already exists for record with id `{record.pk}` and by user with id `{call.user.pk}`"
         )
     response = response_services.response_write(
-        actor=call.user, record=record, values=shapes.unwrap_values(body.get("values")), status=body.get("status")
+        access=access, values=shapes.unwrap_values(body.get("values")), status=body.get("status")
     )
     return json_response(shapes.response(response), status=201)
 
@@ -255,7 +263,8 @@ def response_update(call: Call, response_id):
     """Argilla's UI path: replace a response's values and status (its author, or an admin on their behalf)."""
     response, body = response_get(user=call.user, response_id=parse_uuid(response_id)), call.body
     response = response_services.response_write(
-        actor=call.user, record=response.record, values=shapes.unwrap_values(body.get("values")),
+        access=record_access_for(user=call.user, record=response.record),
+        values=shapes.unwrap_values(body.get("values")),
         status=body.get("status"), user=response.user,
     )
     return json_response(shapes.response(response))

@@ -15,8 +15,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api.base import ApiView
-from config.api import ErrorSerializer, PageQuerySerializer, StrictSerializer, api_schema
+from config.api import ApiView, ErrorSerializer, PageQuerySerializer, StrictSerializer, api_schema
 from exports import selectors
 from exports.formats.registry import FORMATS
 from exports.models import ExportJob, ImportJob, JobStatus

@@ -1,23 +1,30 @@
 """The dataset- and record-scoped API bases (STYLE §3): the object is resolved from the URL once,
-through the tenancy selectors, before the view runs."""
+through the tenancy selectors, before the view runs, as an access object the view hands to services."""
 
-from accounts.api.base import ApiView
+from config.api import ApiView
 
-from ..selectors.lookups import dataset_get, record_get
+from ..selectors.lookups import dataset_access, record_access
 
 
 class DatasetScopedApi(ApiView):
-    """Resolves `dataset_id` from the URL once, through the tenancy selector: 404 if not visible."""
+    """Resolves `dataset_id` from the URL once, through the tenancy selector: 404 if not visible.
+
+    `self.access` is the caller's `DatasetAccess`; `self.dataset` its dataset.
+    """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.dataset = dataset_get(user=request.user, dataset_id=kwargs["dataset_id"])
+        self.access = dataset_access(user=request.user, dataset_id=kwargs["dataset_id"])
+        self.dataset = self.access.dataset
 
 
 class RecordScopedApi(ApiView):
-    """Resolves `record_id` from the URL once, through the tenancy selector: 404 if not readable."""
+    """Resolves `record_id` from the URL once, through the tenancy selector: 404 if not readable.
+
+    `self.access` is the caller's `RecordAccess`; `self.record` and `self.dataset` its record and dataset.
+    """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.record = record_get(user=request.user, record_id=kwargs["record_id"])
-        self.dataset = self.record.dataset
+        self.access = record_access(user=request.user, record_id=kwargs["record_id"])
+        self.record, self.dataset = self.access.record, self.access.dataset

@@ -125,7 +125,7 @@ class AssignmentListApi(DatasetScopedApi):
                 summary="Assignments of a dataset (admins: all; annotators: their own)")
     def get(self, request, dataset_id):
         query = self.parse_query(self.FilterSerializer)
-        assignments = assignment_list(user=request.user, dataset=self.dataset)
+        assignments = assignment_list(access=self.access)
         if "user" in query:
             assignments = assignments.filter(_user_q(query["user"]))
         if "record" in query:

@@ -9,9 +9,15 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts import selectors as account_selectors
-from accounts import tenancy
-from accounts.api.base import ApiView
-from config.api import BulkItemsField, PageQuerySerializer, RecordPagination, StrictSerializer, api_schema, represent
+from config.api import (
+    ApiView,
+    BulkItemsField,
+    PageQuerySerializer,
+    RecordPagination,
+    StrictSerializer,
+    api_schema,
+    represent,
+)
 from labeling import models
 from labeling.selectors.lookups import dataset_list, dataset_with_schema
 from labeling.selectors.progress import dataset_progress
@@ -170,8 +176,7 @@ class RecordListApi(DatasetScopedApi):
     def get(self, request, dataset_id):
         query = self.parse_query(self.FilterSerializer)
         query.pop("cursor", None), query.pop("page_size", None)
-        records = record_list(user=request.user, dataset=self.dataset)
-        records = record_filter(records, user=request.user, dataset=self.dataset, **query)
+        records = record_filter(record_list(access=self.access), access=self.access, **query)
         return self.paginate(records, RecordOutputSerializer)
 
     @api_schema(request=InputSerializer, responses=BulkOutputSerializer,
@@ -184,9 +189,9 @@ class RecordListApi(DatasetScopedApi):
         return Response(self.BulkOutputSerializer(result).data)
 
 
-def _record_for_output(user, record):
-    """Reload a record with the suggestions and responses `user` may see (all for admins, own otherwise)."""
-    return record_list(user=user, dataset=record.dataset).get(pk=record.pk)
+def _record_for_output(access, record):
+    """Reload a record with the suggestions and responses the caller may see (all for admins, own otherwise)."""
+    return record_list(access=access).get(pk=record.pk)
 
 
 class RecordDetailApi(RecordScopedApi):
@@ -197,13 +202,13 @@ class RecordDetailApi(RecordScopedApi):
 
     @api_schema(responses=RecordOutputSerializer)
     def get(self, request, record_id):
-        return Response(represent(RecordOutputSerializer, _record_for_output(request.user, self.record)))
+        return Response(represent(RecordOutputSerializer, _record_for_output(self.access, self.record)))
 
     @api_schema(request=InputSerializer, responses=RecordOutputSerializer, summary="Change one record (admins)")
     def patch(self, request, record_id):
         data = self.parse_body(self.InputSerializer)
         record = record_services.record_update(actor=request.user, record=self.record, **data)
-        return Response(represent(RecordOutputSerializer, _record_for_output(request.user, record)))
+        return Response(represent(RecordOutputSerializer, _record_for_output(self.access, record)))
 
     @api_schema(responses={204: None}, summary="Delete one record with its responses (admins)")
     def delete(self, request, record_id):
@@ -244,10 +249,10 @@ class NextRecordApi(DatasetScopedApi):
     @api_schema(responses={200: RecordOutputSerializer, 204: None},
                 summary="Claim your next record (DESIGN §4); 204 when none is left")
     def get(self, request, dataset_id):
-        record = claim_services.record_claim_next(actor=request.user, dataset=self.dataset)
+        record = claim_services.record_claim_next(access=self.access)
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        record = record_with_details(user=request.user, dataset=self.dataset, record=record)
+        record = record_with_details(access=self.access, record=record)
         return Response(represent(RecordOutputSerializer, record))
 
 
@@ -260,7 +265,7 @@ class RecordResponseApi(RecordScopedApi):
                 summary="Create or update your response to a record")
     def put(self, request, record_id):
         data = self.parse_body(self.InputSerializer)
-        response = response_services.response_write(actor=request.user, record=self.record, **data)
+        response = response_services.response_write(access=self.access, **data)
         return Response(represent(ResponseOutputSerializer, response))
 
 
@@ -273,7 +278,7 @@ class ResponseListApi(DatasetScopedApi):
                 summary="Responses of a dataset (admins: all; annotators: their own)")
     def get(self, request, dataset_id):
         query = self.parse_query(self.FilterSerializer)
-        responses = response_list(user=request.user, dataset=self.dataset)
+        responses = response_list(access=self.access)
         if "status" in query:
             responses = responses.filter(status=query["status"])
         if "user" in query:
@@ -284,5 +289,5 @@ class ResponseListApi(DatasetScopedApi):
 class DatasetProgressApi(DatasetScopedApi):
     @api_schema(responses=ProgressOutputSerializer, summary="Progress per dataset and per annotator (admins)")
     def get(self, request, dataset_id):
-        tenancy.require_workspace_admin(request.user, self.dataset.workspace_id)
+        self.access.require_admin()
         return Response(ProgressOutputSerializer(dataset_progress(dataset=self.dataset)).data)

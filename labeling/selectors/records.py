@@ -2,24 +2,22 @@
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from accounts import tenancy
-from accounts.models import User
-
+from ..access import DatasetAccess
 from ..metadata_filter import metadata_conditions, metadata_filter, metadata_types
-from ..models import Assignment, Dataset, Record, Response, Suggestion
+from ..models import Assignment, Record, Response, Suggestion
 from ..sql.record_details import record_details
 from .lookups import records_readable
 
 RECORD_RESPONSE_FILTERS = (*Response.Status.values, "missing")
 
 
-def record_list(*, user: User, dataset: Dataset):
-    """Records with suggestions and the responses the user may see (all for admins, own for others),
+def record_list(*, access: DatasetAccess):
+    """Records with suggestions and the responses the caller may see (all for admins, own for others),
     as `visible_suggestions` and `visible_responses`."""
-    records = records_readable(user=user, dataset=dataset).order_by("ordinal")
+    records = records_readable(access=access).order_by("ordinal")
     responses = Response.objects.order_by("inserted_at")
-    if not tenancy.is_workspace_admin(user, dataset.workspace_id):
-        responses = responses.filter(user_id=user.pk)
+    if not access.is_admin:
+        responses = responses.filter(user_id=access.user.pk)
     return records.prefetch_related(
         Prefetch("suggestions", queryset=Suggestion.objects.select_related("question").order_by("inserted_at"),
                  to_attr="visible_suggestions"),
@@ -27,20 +25,19 @@ def record_list(*, user: User, dataset: Dataset):
     )
 
 
-def record_with_details(*, user: User, dataset: Dataset, record: Record) -> Record:
+def record_with_details(*, access: DatasetAccess, record: Record) -> Record:
     """Set `visible_suggestions` and `visible_responses` (all for admins, own otherwise), as
-    `record_list` does, on a record of `dataset` the caller was just given (the next record); unlike
+    `record_list` does, on a record of the accessed dataset the caller was just given (the next record); unlike
     `record_list` it does not re-read the record through the distribution's scope.
 
     One hand-written statement (`labeling.sql.record_details`), as the annotation loop runs this on every call.
     """
-    own_only = not tenancy.is_workspace_admin(user, dataset.workspace_id)
-    details = record_details(record_id=record.pk, user_id=user.pk if own_only else None)
+    details = record_details(record_id=record.pk, user_id=None if access.is_admin else access.user.pk)
     record.visible_suggestions, record.visible_responses = details.suggestions, details.responses
     return record
 
 
-def record_filter(records, *, user: User, dataset: Dataset, status: str | None = None, external_id: str | None = None,
+def record_filter(records, *, access: DatasetAccess, status: str | None = None, external_id: str | None = None,
                   metadata: dict | None = None, response_status: str | None = None, assigned_to=None):
     """Narrow a `record_list` queryset by the allow-listed record filters.
 
@@ -53,9 +50,9 @@ def record_filter(records, *, user: User, dataset: Dataset, status: str | None =
     if external_id is not None:
         records = records.filter(external_id=external_id)
     if metadata:
-        records = metadata_filter(records, metadata_conditions(metadata, types=metadata_types([dataset])))
+        records = metadata_filter(records, metadata_conditions(metadata, types=metadata_types([access.dataset])))
     if response_status is not None:
-        own = Response.objects.filter(record_id=OuterRef("pk"), user_id=user.pk)
+        own = Response.objects.filter(record_id=OuterRef("pk"), user_id=access.user.pk)
         if response_status == "missing":
             records = records.filter(~Exists(own))
         else:

@@ -2,18 +2,20 @@
 
 from django.db.models import Q
 
-from accounts import tenancy
 from accounts.models import User
 from config.errors import NotFound
 from config.ids import parse_uuid
 
+from ..access import DatasetAccess
 from ..models import Dataset, Record, Response, Suggestion
 
 
-def response_list(*, user: User, dataset: Dataset):
+def response_list(*, access: DatasetAccess):
     """Responses of a dataset: all of them for its admins, only their own for annotators."""
-    responses = Response.objects.visible_to(user).filter(record__dataset=dataset).select_related("record", "user")
-    if not tenancy.is_workspace_admin(user, dataset.workspace_id):
+    user = access.user
+    responses = Response.objects.visible_to(user).filter(record__dataset=access.dataset)
+    responses = responses.select_related("record", "user")
+    if not access.is_admin:
         responses = responses.filter(user_id=user.pk)
     return responses
 

@@ -5,16 +5,17 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import tenancy
-from accounts.models import Membership, User
+from accounts.models import User
 
+from ..access import DatasetAccess
 from ..models import Claim, Dataset, Record, Response
 from ..sql.next_record import NextRecordStatements
 from .checks import require_ready
 
 
-def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = ()) -> Record | None:
-    """Hand the actor their next record (DESIGN §4) and hold a short claim on it; None when nothing is left.
+def record_claim_next(*, access: DatasetAccess, exclude_ids: Iterable = ()) -> Record | None:
+    """Hand the caller their next record of the accessed dataset (DESIGN §4) and hold a short claim on it;
+    None when nothing is left.
 
     Order: records assigned to them without their submitted/discarded response; then, in open
     distribution, the record they already hold a live claim on (asking twice gives the same record,
@@ -24,7 +25,7 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
     concurrent callers take different records; SQLite runs writers one at a time (IMMEDIATE
     transactions) instead.
     """
-    membership = tenancy.require_membership(actor, dataset.workspace_id)
+    actor, dataset = access.user, access.dataset
     require_ready(dataset)
     exclude_ids = list(exclude_ids)
     lookup = NextRecordStatements(actor=actor, dataset=dataset, now=timezone.now())
@@ -37,7 +38,7 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
         if held is not None and held.held_by == "assignment":
             lookup.claim(held)
             return held
-        if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(actor, dataset, membership):
+        if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(access):
             return None
         if held is not None:
             lookup.claim(held)
@@ -53,15 +54,15 @@ def record_claim_next(*, actor: User, dataset: Dataset, exclude_ids: Iterable = 
         return None
 
 
-def _over_quota(actor: User, dataset: Dataset, membership: Membership | None) -> bool:
-    """Whether the actor has answered their membership's quota of this dataset (no query without a quota)."""
-    quota = membership.quota if membership is not None else None
-    if quota is None:
+def _over_quota(access: DatasetAccess) -> bool:
+    """Whether the caller has answered their membership's quota of this dataset (no query without a quota)."""
+    if access.quota is None:
         return False
     done = Response.objects.filter(
-        record__dataset=dataset, user_id=actor.pk, status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]
+        record__dataset=access.dataset, user_id=access.user.pk,
+        status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED],
     ).count()
-    return done >= quota
+    return done >= access.quota
 
 
 def claim_release(*, actor: User, record: Record) -> None:

@@ -17,6 +17,7 @@ from accounts.models import User
 from config import rows
 
 from .. import validation
+from ..access import RecordAccess
 from ..errors import InvalidResponse, InvalidTransition
 from ..models import Dataset, Question, Record, Response
 from ..sql.response_write import ResponseWriteStatements
@@ -33,20 +34,18 @@ ALLOWED_TRANSITIONS = {
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
 
 
-def response_write(*, actor: User, record: Record, values: Any, status: str, user: User | None = None) -> Response:
-    """Create or update `user`'s response to a record (the actor's own by default).
+def response_write(*, access: RecordAccess, values: Any, status: str, user: User | None = None) -> Response:
+    """Create or update `user`'s response to the accessed record (the caller's own by default).
 
     Values are type-checked against the questions; a submitted response answers every required one.
     Locks the record row, then keeps `submitted_count` and `status` right against `min_submitted`
     in the same transaction, and releases the responder's claim once they submit or discard.
     Writing on behalf of another user needs the admin role.
     """
+    actor, record, dataset = access.user, access.record, access.dataset
     respondent = user or actor
-    dataset = record.dataset
     if respondent.pk != actor.pk:
-        require_admin(actor, dataset)
-    else:
-        tenancy.require_member(actor, dataset.workspace_id)
+        access.require_admin()
     if status not in Response.Status.values:
         raise InvalidResponse(f"status must be one of: {', '.join(Response.Status.values)}.", details={"field": "status"})
     require_ready(dataset)

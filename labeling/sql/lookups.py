@@ -1,6 +1,6 @@
 """The annotation loop's one-statement lookups of a dataset or a record (DESIGN §8).
 
-`dataset_get` and `record_get` run on every call of the annotation loop. Building their `visible_to`
+`dataset_access` and `record_access` run on every call of the annotation loop. Building their `visible_to`
 querysets cost more CPU than the database spent answering them, so each reads the object, its parents
 and the caller's membership in one statement, built once per process; the selectors apply the rules of
 `visible_to` to the loaded row (`labeling.querysets.dataset_row_visible` / `record_row_visible`).

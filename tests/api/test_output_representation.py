@@ -5,13 +5,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 from config.api import represent
 from labeling.api.serializers import RecordOutputSerializer, ResponseOutputSerializer
+from labeling.selectors.lookups import dataset_access_for
 from labeling.selectors.records import record_with_details
 
 from ..factories import RecordFactory, ResponseFactory, SuggestionFactory
 
 
 def _detailed(admin, dataset, record):
-    return record_with_details(user=admin, dataset=dataset, record=record)
+    return record_with_details(access=dataset_access_for(user=admin, dataset=dataset), record=record)
 
 
 def test_a_record_is_represented_as_its_serializer_represents_it(admin, annotator, dataset):

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from labeling.models import Assignment, Record, Response
+from labeling.selectors.lookups import dataset_access_for, record_access_for
 from labeling.services import claims as claim_services
 from labeling.services import responses as response_services
 from labeling.services.distribution import assignments_distribute
@@ -17,8 +18,11 @@ def work_until_done(user, dataset):
     """Claim and submit until nothing is left; return the record ids this labeler submitted."""
     done = []
     try:
-        while (record := claim_services.record_claim_next(actor=user, dataset=dataset)) is not None:
-            response_services.response_write(actor=user, record=record, values={"demonstration": "A"}, status="submitted")
+        access = dataset_access_for(user=user, dataset=dataset)
+        while (record := claim_services.record_claim_next(access=access)) is not None:
+            response_services.response_write(
+                access=record_access_for(user=user, record=record), values={"demonstration": "A"}, status="submitted"
+            )
             done.append(record.pk)
     finally:
         connection.close()

@@ -2,6 +2,7 @@ import pytest
 from celery import current_app
 
 from accounts.models import Membership
+from labeling.selectors.lookups import record_access_for
 from labeling.services.records import records_upsert
 from labeling.services.responses import response_write
 from tests.factories import MembershipFactory, UserFactory
@@ -54,7 +55,7 @@ def answer():
     """Write a response as `user` through the response service."""
 
     def write(user, record, status="submitted", **values):
-        return response_write(actor=user, record=record, values=values, status=status)
+        return response_write(access=record_access_for(user=user, record=record), values=values, status=status)
 
     return write
 

@@ -5,6 +5,7 @@ import pytest
 from config.errors import InvalidInput, NotFound, PermissionDenied
 from exports.errors import IncompatibleDatasets
 from exports.services import export_jobs
+from labeling.selectors.lookups import record_access_for
 from labeling.services.datasets import dataset_update
 from tests.factories import DatasetFactory
 
@@ -116,7 +117,9 @@ def test_consolidates_datasets_of_several_workspaces(owner, dataset, other_datas
     from labeling.services.responses import response_write
 
     (theirs,) = records_upsert(actor=owner, dataset=other_dataset, items=[{"fields": {"prompt": "theirs"}}]).records
-    response_write(actor=owner, record=theirs, values={"demonstration": "t"}, status="submitted")
+    response_write(
+        access=record_access_for(user=owner, record=theirs), values={"demonstration": "t"}, status="submitted"
+    )
     job = run_export([dataset, other_dataset], "sft-prompt-completion", actor=owner)
     assert [r["prompt"] for r in job_file.lines(job)] == ["mine", "theirs"]
     assert [d["name"] for d in job_file.json(job)["datasets"]] == ["acme/demo", "other/theirs"]

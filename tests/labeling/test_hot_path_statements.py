@@ -1,5 +1,5 @@
 """The annotation loop's hand-written statements (`config.rows`) must give what the ORM gives, and the
-membership the lookups remember must spare queries without outliving a membership change."""
+access the lookups return must carry the caller's membership to the services, with nothing kept on the user."""
 
 from datetime import timedelta
 
@@ -14,45 +14,103 @@ from accounts.models import Membership
 from accounts.selectors import user_for_api_key
 from accounts.services import api_key_create
 from config import rows
-from config.errors import NotFound
+from config.errors import NotFound, PermissionDenied
 from labeling.models import Claim, Record, Response
-from labeling.selectors.lookups import dataset_get
+from labeling.selectors.lookups import dataset_access, dataset_access_for, record_access, record_access_for
 from labeling.selectors.records import record_list, record_with_details
 from labeling.services import claims as claim_services
 from labeling.services import responses as response_services
 
-from ..factories import MembershipFactory, RecordFactory, SuggestionFactory, UserFactory
+from ..factories import AssignmentFactory, MembershipFactory, RecordFactory, SuggestionFactory, UserFactory
 
 
-def test_a_lookup_remembers_the_callers_membership_for_the_services(annotator, dataset):
-    found = dataset_get(user=annotator, dataset_id=dataset.pk)
+def _membership_reads(queries) -> list[str]:
+    """Statements that read the membership table on their own (a lookup joins it; it does not read FROM it)."""
+    table = connection.ops.quote_name(Membership._meta.db_table)
+    return [q["sql"] for q in queries.captured_queries if f"FROM {table}" in q["sql"]]
+
+
+def test_a_lookup_returns_the_callers_membership_with_the_dataset(annotator, dataset, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        access = dataset_access(user=annotator, dataset_id=dataset.pk)
+
+    with django_assert_num_queries(0):
+        assert access.dataset == dataset and access.workspace_id == dataset.workspace_id
+        assert access.membership.role == Membership.Role.ANNOTATOR and access.membership.user_id == annotator.pk
+        assert access.user is annotator and not access.is_admin and access.quota is None
+        with pytest.raises(PermissionDenied):
+            access.require_admin()
+
+
+def test_a_record_lookup_returns_the_membership_and_the_assignment(annotator, dataset, django_assert_num_queries):
+    record = RecordFactory(dataset=dataset)
+    AssignmentFactory(record=record, user=annotator)
+
+    with django_assert_num_queries(1):
+        access = record_access(user=annotator, record_id=record.pk)
+
+    assert access.record == record and access.dataset == dataset and access.is_assigned
+    assert access.membership.user_id == annotator.pk and not access.is_admin
+
+
+def test_services_given_an_access_read_no_membership(annotator, dataset):
+    RecordFactory(dataset=dataset)
+    access = dataset_access(user=annotator, dataset_id=dataset.pk)
 
     with CaptureQueriesContext(connection) as queries:
-        tenancy.require_member(annotator, found.workspace_id)
-        membership = tenancy.require_membership(annotator, found.workspace_id)
-        is_admin = tenancy.is_workspace_admin(annotator, found.workspace_id)
-    assert len(queries) == 0
-    assert membership.role == Membership.Role.ANNOTATOR and membership.user_id == annotator.pk
-    assert not is_admin
+        record = claim_services.record_claim_next(access=access)
+        record = record_with_details(access=access, record=record)
+    assert record is not None and _membership_reads(queries) == []
+
+    access = record_access(user=annotator, record_id=record.pk)
+    with CaptureQueriesContext(connection) as queries:
+        response_services.response_write(access=access, values={"demonstration": "A"}, status="submitted")
+    assert _membership_reads(queries) == []
 
 
-def test_a_remembered_non_member_is_not_found_without_a_query(outsider, dataset):
+def test_a_non_member_is_not_found(outsider, dataset):
     with pytest.raises(NotFound):
-        dataset_get(user=outsider, dataset_id=dataset.pk)
+        dataset_access(user=outsider, dataset_id=dataset.pk)
+    with pytest.raises(NotFound):
+        dataset_access_for(user=outsider, dataset=dataset)
+    with pytest.raises(NotFound):
+        tenancy.access_get(outsider, dataset.workspace_id)
 
-    with CaptureQueriesContext(connection) as queries, pytest.raises(NotFound):
-        tenancy.require_member(outsider, dataset.workspace_id)
-    assert len(queries) == 0
+
+def test_a_lookup_stores_nothing_on_the_user(annotator, outsider, dataset):
+    record = RecordFactory(dataset=dataset)
+    before, outsider_before = dict(vars(annotator)), dict(vars(outsider))
+
+    dataset_access(user=annotator, dataset_id=dataset.pk)
+    record_access(user=annotator, record_id=record.pk)
+    record_access_for(user=annotator, record=record)
+    with pytest.raises(NotFound):
+        dataset_access(user=outsider, dataset_id=dataset.pk)
+
+    assert vars(annotator) == before and vars(outsider) == outsider_before
 
 
-def test_membership_writes_forget_what_was_remembered(admin, annotator, workspace, dataset):
-    dataset_get(user=annotator, dataset_id=dataset.pk)
+def test_a_second_lookup_for_another_user_is_not_influenced_by_the_first(admin, annotator, dataset):
+    dataset.status = "draft"
+    dataset.save()
+    record = RecordFactory(dataset=dataset)
+
+    assert dataset_access(user=admin, dataset_id=dataset.pk).is_admin
+    with pytest.raises(NotFound):
+        dataset_access(user=annotator, dataset_id=dataset.pk)
+    assert record_access(user=admin, record_id=record.pk).is_admin
+    assert not record_access_for(user=annotator, record=record).is_admin
+
+
+def test_membership_writes_take_effect_on_the_next_access(admin, annotator, workspace, dataset):
+    assert not dataset_access(user=annotator, dataset_id=dataset.pk).is_admin
     account_services.membership_remove(actor=admin, workspace=workspace, user=annotator)
     with pytest.raises(NotFound):
-        tenancy.require_member(annotator, workspace.pk)
+        tenancy.access_get(annotator, workspace.pk)
 
     account_services.membership_set(actor=admin, workspace=workspace, user=annotator, role=Membership.Role.ADMIN)
-    assert tenancy.is_workspace_admin(annotator, workspace.pk)
+    assert tenancy.access_get(annotator, workspace.pk).is_admin
+    assert dataset_access(user=annotator, dataset_id=dataset.pk).is_admin
 
 
 def test_each_api_request_starts_without_remembered_memberships(admin, dataset, workspace):
@@ -77,12 +135,16 @@ def test_record_with_details_matches_record_list(as_admin, admin, annotator, wor
     MembershipFactory(user=other, workspace=workspace)
     record = RecordFactory(dataset=dataset)
     SuggestionFactory(record=record)
-    response_services.response_write(actor=annotator, record=record, values={"demonstration": "mine"}, status="draft")
-    response_services.response_write(actor=other, record=record, values={"demonstration": "theirs"}, status="draft")
+    response_services.response_write(
+        access=record_access_for(user=annotator, record=record), values={"demonstration": "mine"}, status="draft"
+    )
+    response_services.response_write(
+        access=record_access_for(user=other, record=record), values={"demonstration": "theirs"}, status="draft"
+    )
     user = admin if as_admin else annotator
 
-    detailed = record_with_details(user=user, dataset=dataset, record=record)
-    listed = record_list(user=user, dataset=dataset).get(pk=record.pk)
+    detailed = record_with_details(access=dataset_access_for(user=user, dataset=dataset), record=record)
+    listed = record_list(access=dataset_access_for(user=user, dataset=dataset)).get(pk=record.pk)
 
     def shape(item):
         return ([(s.pk, s.question.name, s.value, s.score) for s in item.visible_suggestions],
@@ -131,12 +193,12 @@ def test_writes_executed_together_all_take_effect_in_one_statement_on_postgresql
 
 def test_response_write_reads_the_started_time_from_the_claim(annotator, dataset):
     record = RecordFactory(dataset=dataset)
-    claim_services.record_claim_next(actor=annotator, dataset=dataset)
+    claim_services.record_claim_next(access=dataset_access_for(user=annotator, dataset=dataset))
     claimed_at = timezone.now() - timedelta(minutes=3)
     Claim.objects.filter(record=record).update(claimed_at=claimed_at)
 
     response = response_services.response_write(
-        actor=annotator, record=record, values={"demonstration": "A"}, status="submitted"
+        access=record_access_for(user=annotator, record=record), values={"demonstration": "A"}, status="submitted"
     )
 
     assert Response.objects.get(pk=response.pk).started_at == claimed_at
@@ -163,8 +225,10 @@ def test_the_loops_statements_are_prepared_once_per_connection(annotator, datase
     for _ in range(3):
         RecordFactory(dataset=dataset)
     for _ in range(3):
-        record = claim_services.record_claim_next(actor=annotator, dataset=dataset)
-        response_services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+        record = claim_services.record_claim_next(access=dataset_access_for(user=annotator, dataset=dataset))
+        response_services.response_write(
+            access=record_access_for(user=annotator, record=record), values={"demonstration": "A"}, status="submitted"
+        )
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")

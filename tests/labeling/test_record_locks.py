@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 
 from labeling.models import Assignment, Response
+from labeling.selectors.lookups import dataset_access_for, record_access_for
 from labeling.services import claims as claim_services
 from labeling.services import responses as response_services
 
@@ -57,18 +58,22 @@ def test_a_labeler_takes_and_answers_a_record_another_transaction_points_at(anno
     assignment_held_open(record)
     no_lock_waits()
 
-    assert claim_services.record_claim_next(actor=annotator, dataset=dataset) == record
-    response_services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+    assert claim_services.record_claim_next(access=dataset_access_for(user=annotator, dataset=dataset)) == record
+    response_services.response_write(
+        access=record_access_for(user=annotator, record=record), values={"demonstration": "A"}, status="submitted"
+    )
 
     assert Response.objects.get(record=record, user=annotator).status == Response.Status.SUBMITTED
 
 
 def test_a_submission_does_not_wait_for_such_a_transaction(annotator, dataset, assignment_held_open):
     record = RecordFactory(dataset=dataset)
-    assert claim_services.record_claim_next(actor=annotator, dataset=dataset) == record
+    assert claim_services.record_claim_next(access=dataset_access_for(user=annotator, dataset=dataset)) == record
     assignment_held_open(record)
     no_lock_waits()
 
-    response_services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+    response_services.response_write(
+        access=record_access_for(user=annotator, record=record), values={"demonstration": "A"}, status="submitted"
+    )
 
     assert Response.objects.get(record=record, user=annotator).status == Response.Status.SUBMITTED

@@ -3,6 +3,7 @@ import pytest
 from config.errors import NotFound
 from labeling.errors import InvalidResponse, InvalidTransition
 from labeling.models import Record, Response
+from labeling.selectors.lookups import record_access_for
 from labeling.services import datasets as dataset_services
 from labeling.services import responses as response_services
 
@@ -17,25 +18,34 @@ def record(dataset):
 def test_submit_completes_record_at_min_submitted(annotator, workspace, record):
     record.dataset.min_submitted = 2
     record.dataset.save()
-    response_services.response_write(actor=annotator, record=record, values={"demonstration": "Hi"}, status="submitted")
+    response_services.response_write(
+        access=record_access_for(user=annotator, record=record), values={"demonstration": "Hi"}, status="submitted"
+    )
     record.refresh_from_db()
     assert (record.submitted_count, record.status) == (1, "pending")
     second = UserFactory()
     MembershipFactory(user=second, workspace=workspace)
-    response_services.response_write(actor=second, record=record, values={"demonstration": "Yo", "quality": 5}, status="submitted")
+    response_services.response_write(
+        access=record_access_for(user=second, record=record), values={"demonstration": "Yo", "quality": 5},
+        status="submitted",
+    )
     record.refresh_from_db()
     assert (record.submitted_count, record.status) == (2, "completed")
 
 
 def test_draft_may_be_partial_and_empty_answers_are_dropped(annotator, record):
-    response = response_services.response_write(actor=annotator, record=record, values={"demonstration": ""}, status="draft")
+    response = response_services.response_write(
+        access=record_access_for(user=annotator, record=record), values={"demonstration": ""}, status="draft"
+    )
     assert response.values == {}
     assert Record.objects.get(pk=record.pk).status == "pending"
 
 
 def test_submit_requires_required_questions_and_writes_nothing(annotator, record):
     with pytest.raises(InvalidResponse) as info:
-        response_services.response_write(actor=annotator, record=record, values={"quality": 3}, status="submitted")
+        response_services.response_write(
+            access=record_access_for(user=annotator, record=record), values={"quality": 3}, status="submitted"
+        )
     assert info.value.message == "demonstration: This question is required."
     assert info.value.details == {"questions": {"demonstration": "This question is required."}}
     assert not Response.objects.exists()
@@ -63,21 +73,27 @@ def test_values_type_checked_per_question(admin, annotator, dataset, qtype, sett
                     settings=normalize_question_settings(qtype, settings, name="q"))
     record = RecordFactory(dataset=dataset)
     with pytest.raises(InvalidResponse) as info:
-        response_services.response_write(actor=annotator, record=record, values={"q": bad}, status="draft")
+        response_services.response_write(
+            access=record_access_for(user=annotator, record=record), values={"q": bad}, status="draft"
+        )
     assert info.value.details["questions"] == {"q": message}
     assert not Response.objects.exists()
-    response = response_services.response_write(actor=annotator, record=record, values={"q": good}, status="draft")
+    response = response_services.response_write(
+        access=record_access_for(user=annotator, record=record), values={"q": good}, status="draft"
+    )
     assert response.values == {"q": good}
 
 
 def test_unknown_question_rejected(annotator, record):
     with pytest.raises(InvalidResponse, match="Unknown question 'nope'"):
-        response_services.response_write(actor=annotator, record=record, values={"nope": 1}, status="draft")
+        response_services.response_write(
+            access=record_access_for(user=annotator, record=record), values={"nope": 1}, status="draft"
+        )
 
 
 def test_transitions_and_counts(annotator, record):
     write = lambda status: response_services.response_write(  # noqa: E731
-        actor=annotator, record=record, values={"demonstration": "A"}, status=status
+        access=record_access_for(user=annotator, record=record), values={"demonstration": "A"}, status=status
     )
     write("draft")
     write("submitted")
@@ -93,11 +109,15 @@ def test_transitions_and_counts(annotator, record):
 
 def test_outsider_cannot_respond(outsider, record):
     with pytest.raises(NotFound):
-        response_services.response_write(actor=outsider, record=record, values={"demonstration": "x"}, status="submitted")
+        response_services.response_write(
+            access=record_access_for(user=outsider, record=record), values={"demonstration": "x"}, status="submitted"
+        )
 
 
 def test_min_submitted_change_rederives_status(admin, annotator, record):
-    response_services.response_write(actor=annotator, record=record, values={"demonstration": "A"}, status="submitted")
+    response_services.response_write(
+        access=record_access_for(user=annotator, record=record), values={"demonstration": "A"}, status="submitted"
+    )
     assert Record.objects.get(pk=record.pk).status == "completed"
     dataset_services.dataset_update(actor=admin, dataset=record.dataset, min_submitted=2)
     assert Record.objects.get(pk=record.pk).status == "pending"
@@ -105,6 +125,8 @@ def test_min_submitted_change_rederives_status(admin, annotator, record):
 
 def test_nul_character_in_an_answer_is_refused(annotator, record):
     with pytest.raises(InvalidResponse) as info:
-        response_services.response_write(actor=annotator, record=record, values={"demonstration": "a\x00"}, status="draft")
+        response_services.response_write(
+            access=record_access_for(user=annotator, record=record), values={"demonstration": "a\x00"}, status="draft"
+        )
     assert info.value.details["questions"] == {"demonstration": "Text cannot contain NUL characters (\\u0000)."}
     assert not Response.objects.exists()

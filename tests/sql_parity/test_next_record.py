@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import tenancy
 from labeling.models import Claim, Dataset, Record, Response
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services.claims import record_claim_next
 from labeling.sql.next_record import NextRecordStatements
 
@@ -76,7 +77,7 @@ def test_record_claim_next_follows_the_rule_the_orm_states(world, dataset_name, 
     now = timezone.now()
     expected, held_by = _orm_held(world, dataset, user, exclude, now)
     if expected is None or held_by != "assignment":
-        membership = tenancy.require_membership(user, dataset.workspace_id)
+        membership = tenancy.access_get(user, dataset.workspace_id).membership
         done = Response.objects.filter(record__dataset=dataset, user=user,
                                        status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]).count()
         if dataset.distribution != Dataset.Distribution.OPEN or (membership.quota is not None and done >= membership.quota):
@@ -84,7 +85,7 @@ def test_record_claim_next_follows_the_rule_the_orm_states(world, dataset_name, 
         elif expected is None:
             expected = _orm_candidate(world, dataset, user, exclude, now)
 
-    record = record_claim_next(actor=user, dataset=dataset, exclude_ids=_ids(world, exclude))
+    record = record_claim_next(access=dataset_access_for(user=user, dataset=dataset), exclude_ids=_ids(world, exclude))
 
     assert _same(record, expected)
     if record is not None:

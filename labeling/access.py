@@ -1,0 +1,31 @@
+"""What a caller may do with one dataset or one record: the object together with their access to its
+workspace (`accounts.tenancy.Access`), as the lookups of `labeling.selectors.lookups` return it.
+
+Selectors and services whose answer depends on the caller's role take one of these as `access`, so a
+membership read once per request serves them all, and nothing is kept on the user object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from accounts.tenancy import Access
+
+if TYPE_CHECKING:
+    from .models import Dataset, Record
+
+
+@dataclass(frozen=True)
+class DatasetAccess(Access):
+    """A dataset the caller may read, with their membership in its workspace."""
+
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class RecordAccess(DatasetAccess):
+    """A record the caller may read, with its dataset, their membership and whether it is assigned to them."""
+
+    record: Record
+    is_assigned: bool
