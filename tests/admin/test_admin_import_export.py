@@ -48,7 +48,8 @@ EXPORT_OPTIONS = {"format": "sft-messages", "response_status": ["submitted"], "t
 
 @pytest.fixture
 def answered(admin, annotator, dataset):
-    record = records_upsert(access=dataset_access_for(user=admin, dataset=dataset), items=[{"fields": {"prompt": "Say hi"}}]).records[0]
+    access = dataset_access_for(user=admin, dataset=dataset)
+    record = records_upsert(access=access, items=[{"fields": {"prompt": "Say hi"}}]).records[0]
     response_write(
         access=record_access_for(user=annotator, record=record), values={"demonstration": "Hi ✓"}, status="submitted"
     )

@@ -43,7 +43,8 @@ def test_distribute_and_reassign_write_version_7_ids(dataset, admin, make_annota
     assert_version_7_made_between(distributed, started, now_ms())
 
     started = now_ms()
-    moved = assignments_reassign(access=dataset_access_for(user=admin, dataset=dataset), from_user=leaving.username).moved
+    access = dataset_access_for(user=admin, dataset=dataset)
+    moved = assignments_reassign(access=access, from_user=leaving.username).moved
     new = list(Assignment.objects.exclude(id__in=distributed).values_list("id", flat=True))
     assert moved and len(new) == moved
     assert_version_7_made_between(new, started, now_ms())
@@ -64,7 +65,8 @@ def test_distribute_ids_rise_in_unique_index_order(dataset, admin, make_annotato
 def test_a_single_assignment_gets_a_version_7_id(dataset, admin, make_annotators, make_records):
     [record], [user] = make_records(1), make_annotators(1)
     started = now_ms()
-    assignment = assignment_services.assignment_add(access=dataset_access_for(user=admin, dataset=record.dataset), record=record, user=user)
+    access = dataset_access_for(user=admin, dataset=record.dataset)
+    assignment = assignment_services.assignment_add(access=access, record=record, user=user)
     assignment.refresh_from_db()
     assert_version_7_made_between([assignment.pk], started, now_ms())
 

@@ -159,7 +159,8 @@ def test_only_annotators_of_the_workspace_can_receive_records(world, dataset, ad
     annotators, stranger, _ = world
     for name in [stranger.username, admin.username, "nobody", str(stranger.pk)]:
         with pytest.raises(InvalidInput) as error:
-            assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=1, annotators=[annotators[0].username, name])
+            access = dataset_access_for(user=admin, dataset=dataset)
+            assignments_distribute(access=access, per_record=1, annotators=[annotators[0].username, name])
         assert name in error.value.message
     assert not Assignment.objects.exists()
 
@@ -167,18 +168,21 @@ def test_only_annotators_of_the_workspace_can_receive_records(world, dataset, ad
 def test_distribute_refuses_more_per_record_than_annotators(world, dataset, admin):
     annotators, _, _ = world
     with pytest.raises(InvalidInput, match="only 2 are chosen"):
-        assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=3, annotators=[a.username for a in annotators[:2]])
+        access = dataset_access_for(user=admin, dataset=dataset)
+        assignments_distribute(access=access, per_record=3, annotators=[a.username for a in annotators[:2]])
 
 
 def test_record_ids_of_another_dataset_are_refused(world, dataset, other_dataset, admin):
     foreign = RecordFactory(dataset=other_dataset)
     with pytest.raises(InvalidInput, match="not records of this dataset"):
-        assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=1, record_ids=[str(foreign.pk)])
+        access = dataset_access_for(user=admin, dataset=dataset)
+        assignments_distribute(access=access, per_record=1, record_ids=[str(foreign.pk)])
     assert not Assignment.objects.exists()
 
 
 def test_metadata_filter_keys_are_not_lookups(world, dataset, admin):
-    result = assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=1, metadata={"category__contains": "a"})
+    access = dataset_access_for(user=admin, dataset=dataset)
+    result = assignments_distribute(access=access, per_record=1, metadata={"category__contains": "a"})
     assert result.records_selected == 0
 
 
@@ -193,11 +197,13 @@ def test_unassign_keeps_assignments_with_responses(world, dataset, admin):
     assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=2)
     answered = Assignment.objects.filter(user=annotators[0]).first()
     ResponseFactory(record=answered.record, user=annotators[0], status="draft")
-    result = assignments_unassign(access=dataset_access_for(user=admin, dataset=dataset), users=[annotators[0].username])
+    access = dataset_access_for(user=admin, dataset=dataset)
+    result = assignments_unassign(access=access, users=[annotators[0].username])
     assert result.kept_with_responses == 1
     assert result.removed == result.per_annotator[annotators[0].username]
     assert list(Assignment.objects.filter(user=annotators[0])) == [answered]
-    everything = assignments_unassign(access=dataset_access_for(user=admin, dataset=dataset), metadata={"category": ["a", "b"]})
+    access = dataset_access_for(user=admin, dataset=dataset)
+    everything = assignments_unassign(access=access, metadata={"category": ["a", "b"]})
     assert Assignment.objects.count() == 1 and everything.kept_with_responses == 1
     assert assignments_unassign(access=dataset_access_for(user=admin, dataset=dataset)).removed == 0
 

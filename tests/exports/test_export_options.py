@@ -116,7 +116,8 @@ def test_consolidates_datasets_of_several_workspaces(owner, dataset, other_datas
     from labeling.services.records import records_upsert
     from labeling.services.responses import response_write
 
-    (theirs,) = records_upsert(access=dataset_access_for(user=owner, dataset=other_dataset), items=[{"fields": {"prompt": "theirs"}}]).records
+    access = dataset_access_for(user=owner, dataset=other_dataset)
+    (theirs,) = records_upsert(access=access, items=[{"fields": {"prompt": "theirs"}}]).records
     response_write(
         access=record_access_for(user=owner, record=theirs), values={"demonstration": "t"}, status="submitted"
     )

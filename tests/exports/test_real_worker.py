@@ -110,7 +110,8 @@ def test_worker_runs_imports_and_exports_and_survives_sigkill(admin, dataset, la
         from django.core.files import File
 
         upload = File(handle, name="prompts.csv")
-        imported = import_jobs.import_job_create(access=dataset_access_for(user=admin, dataset=dataset), file=upload, filename="prompts.csv")
+        access = dataset_access_for(user=admin, dataset=dataset)
+        imported = import_jobs.import_job_create(access=access, file=upload, filename="prompts.csv")
     job = wait_for(lambda: finished(ImportJob, imported.pk))
     assert job.status == "succeeded" and job.created_count == 1, job.error
 

@@ -32,7 +32,8 @@ def test_upsert_with_duplicates_and_bad_rows_across_batches(admin, dataset, tmp_
         "n2,second,z\n",
         encoding="utf-8",
     )
-    result = importing.records_import_file(access=dataset_access_for(user=admin, dataset=dataset), path=path, file_format="csv", on_error="skip")
+    access = dataset_access_for(user=admin, dataset=dataset)
+    result = importing.records_import_file(access=access, path=path, file_format="csv", on_error="skip")
 
     assert (result.rows, result.created, result.updated, result.bad_count) == (6, 3, 1, 2)
     assert [row["line"] for row in result.bad_rows] == [5, 6]

@@ -91,22 +91,25 @@ def test_publish_needs_a_field_and_a_required_question(admin, workspace):
 def test_schema_frozen_once_ready_with_records(admin, dataset):
     RecordFactory(dataset=dataset)
     with pytest.raises(DatasetNotDraft):
-        dataset_services.question_create(access=dataset_access_for(user=admin, dataset=dataset), name="new", type="text")
+        access = dataset_access_for(user=admin, dataset=dataset)
+        dataset_services.question_create(access=access, name="new", type="text")
     with pytest.raises(SchemaFrozen):
         dataset_services.schema_item_delete(access=dataset_access_for(user=admin, dataset=dataset),
                                             item=dataset.questions.get(name="quality"))
     quality = dataset.questions.get(name="quality")
     with pytest.raises(SchemaFrozen, match="Options cannot be added"):
-        dataset_services.question_update(access=dataset_access_for(user=admin, dataset=quality.dataset), question=quality, settings={"options": [1, 2, 3]})
-    dataset_services.question_update(access=dataset_access_for(user=admin, dataset=quality.dataset), question=quality, title="Prompt quality", description="1 to 5")
+        access = dataset_access_for(user=admin, dataset=quality.dataset)
+        dataset_services.question_update(access=access, question=quality, settings={"options": [1, 2, 3]})
+    access = dataset_access_for(user=admin, dataset=quality.dataset)
+    dataset_services.question_update(access=access, question=quality, title="Prompt quality", description="1 to 5")
     assert Question.objects.get(pk=quality.pk).title == "Prompt quality"
     assert len(Question.objects.get(pk=quality.pk).settings["options"]) == 5
 
 
 def test_metadata_properties_may_be_added_after_publishing(admin, dataset):
     RecordFactory(dataset=dataset)
-    prop = dataset_services.metadata_property_create(access=dataset_access_for(user=admin, dataset=dataset), name="tokens", type="integer",
-                                             settings={"min": 0})
+    prop = dataset_services.metadata_property_create(access=dataset_access_for(user=admin, dataset=dataset),
+                                                     name="tokens", type="integer", settings={"min": 0})
     assert prop.settings == {"type": "integer", "min": 0, "max": None}
 
 

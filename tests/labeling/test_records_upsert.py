@@ -55,7 +55,8 @@ def test_every_bad_row_reported_and_nothing_written(admin, dataset):
 
 def test_skip_writes_good_rows_and_lists_bad_ones(admin, dataset):
     result = record_services.records_upsert(
-        access=dataset_access_for(user=admin, dataset=dataset), items=[{"fields": {"prompt": "ok"}}, {"fields": {}}], on_error="skip"
+        access=dataset_access_for(user=admin, dataset=dataset), items=[{"fields": {"prompt": "ok"}}, {"fields": {}}],
+        on_error="skip",
     )
     assert result.created == 1
     assert result.skipped == [{"index": 1, "field": "prompt", "message": "This field is required."}]
