@@ -10,7 +10,8 @@ from accounts import services as account_services
 from accounts.models import Membership, User
 from accounts.selectors import workspace_get_by_name
 from config.errors import InvalidInput, NotFound
-from labeling.models import Dataset, Record
+from labeling.access import DatasetAccess
+from labeling.models import Record
 from labeling.services import records as record_services
 from labeling.services import responses as response_services
 from labeling.services import suggestions as suggestion_services
@@ -38,19 +39,19 @@ def user_create_in_workspaces(*, actor: User, username, password, first_name: st
     return user, secret
 
 
-def records_push(*, actor: User, dataset: Dataset, rows: list[dict], responses: list[dict]) -> list[Record]:
+def records_push(*, access: DatasetAccess, rows: list[dict], responses: list[dict]) -> list[Record]:
     """Upsert records and then their responses (`{"index", "user", "status", "values"}`, `index` naming
     the row), all or nothing as Argilla's bulk paths are."""
     with transaction.atomic():
-        result = record_services.records_upsert(actor=actor, dataset=dataset, items=rows)
+        result = record_services.records_upsert(access=access, items=rows)
         if responses:
             for response in responses:
                 response["record"] = result.records[response["index"]]
-            response_services.responses_upsert(actor=actor, dataset=dataset, items=responses)
+            response_services.responses_upsert(access=access, items=responses)
     return result.records
 
 
-def records_log(*, actor: User, dataset: Dataset, items: list[dict], matches: list[Record | None],
+def records_log(*, access: DatasetAccess, items: list[dict], matches: list[Record | None],
                 suggestions: list[list[dict]], responses: list[dict]) -> tuple[list[Record], list[str]]:
     """v2 `records.log`: update the matched records (keeping what an item leaves out), create the rest,
     then write the responses; return the records written and the ids of those that existed."""
@@ -60,7 +61,8 @@ def records_log(*, actor: User, dataset: Dataset, items: list[dict], matches: li
             external_id = None if item.get("external_id") is None else str(item["external_id"])
             if record is not None and record.external_id is None:
                 # A record made without an external id, sent back under the id the SDK gave it.
-                record = record_services.record_update(actor=actor, record=record, external_id=external_id or str(record.pk))
+                record = record_services.record_update(access=access, record=record,
+                                                       external_id=external_id or str(record.pk))
             row = {"fields": item.get("fields") if item.get("fields") is not None else (record.fields if record else None),
                    "suggestions": item_suggestions,
                    "external_id": record.external_id if record is not None else external_id}
@@ -71,15 +73,15 @@ def records_log(*, actor: User, dataset: Dataset, items: list[dict], matches: li
             if record is not None:
                 updated.append(str(record.pk))
             rows.append(row)
-        written = records_push(actor=actor, dataset=dataset, rows=rows, responses=responses)
+        written = records_push(access=access, rows=rows, responses=responses)
     return written, updated
 
 
-def records_amend(*, actor: User, dataset: Dataset, metadata: list[tuple[Record, dict]], suggestions: list[dict]) -> None:
+def records_amend(*, access: DatasetAccess, metadata: list[tuple[Record, dict]], suggestions: list[dict]) -> None:
     """v1 `update_records` and `record.update()`: replace records' metadata and add or replace their
     suggestions (`{"record_id", "question", ...}`), all or nothing; fields stay as they are in Argilla."""
     with transaction.atomic():
         for record, values in metadata:
-            record_services.record_update(actor=actor, record=record, metadata=values)
+            record_services.record_update(access=access, record=record, metadata=values)
         if suggestions:
-            suggestion_services.suggestions_upsert(actor=actor, dataset=dataset, items=suggestions)
+            suggestion_services.suggestions_upsert(access=access, items=suggestions)

@@ -63,6 +63,7 @@ def create_dataset(*, labelers: int = 0, records: list | None = None):
     open dataset (min_submitted=1) holding `records`. Returns (dataset, admin_key, labeler_keys)."""
     from accounts.models import Membership
     from accounts.services import api_key_create, membership_set, user_create, workspace_create
+    from labeling.selectors.lookups import dataset_access_for
     from labeling.services import bulk as bulk_services
     from labeling.services import datasets as dataset_services
     from labeling.services import records as record_services
@@ -79,10 +80,10 @@ def create_dataset(*, labelers: int = 0, records: list | None = None):
         actor=admin, workspace=workspace, name="prompts", fields=[{"name": "prompt"}],
         questions=[{"name": "demonstration", "type": "text"}],
     )
-    dataset = dataset_services.dataset_publish(actor=admin, dataset=dataset)
+    dataset = dataset_services.dataset_publish(access=dataset_access_for(user=admin, dataset=dataset))
     for start in range(0, len(records or []), bulk_services.MAX_RECORDS_PER_CALL):
         chunk = records[start:start + bulk_services.MAX_RECORDS_PER_CALL]
-        record_services.records_upsert(actor=admin, dataset=dataset, items=chunk)
+        record_services.records_upsert(access=dataset_access_for(user=admin, dataset=dataset), items=chunk)
     return dataset, admin_key, keys
 
 

@@ -88,6 +88,7 @@ def _distribute_from_scratch(admin, dataset, k: int) -> dict:
 
     from bench.api_import import cpu_seconds, cpu_spent, database_backends
     from labeling.models import Assignment
+    from labeling.selectors.lookups import dataset_access_for
     from labeling.services.distribution import assignments_distribute
 
     Assignment.objects.filter(record__dataset=dataset).delete()
@@ -96,7 +97,7 @@ def _distribute_from_scratch(admin, dataset, k: int) -> dict:
     backends = database_backends()
     db_before, app_before = cpu_seconds(backends), time.process_time()
     started = time.perf_counter()
-    result = assignments_distribute(actor=admin, dataset=dataset, per_record=k)
+    result = assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=k)
     seconds = time.perf_counter() - started
     return {"result": result, "seconds": seconds, "app_cpu": time.process_time() - app_before,
             "db_cpu": cpu_spent(db_before, cpu_seconds(backends))}
@@ -136,6 +137,7 @@ def main() -> None:
     from bench.api_import import host_loop_ms, setup_django
 
     setup_django()
+    from labeling.selectors.lookups import dataset_access_for
     from labeling.services.distribution import assignments_distribute, assignments_reassign
 
     started = time.perf_counter()
@@ -150,13 +152,14 @@ def main() -> None:
         raise AssertionError(f"unexpected distribution: {result.created} created, loads {min(loads)}..{max(loads)}")
 
     started = time.perf_counter()
-    again = assignments_distribute(actor=admin, dataset=dataset, per_record=args.k)
+    again = assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=args.k)
     again_s = time.perf_counter() - started
     if again.created:
         raise AssertionError("the second distribution changed something")
 
     started = time.perf_counter()
-    moved = assignments_reassign(actor=admin, dataset=dataset, from_user=annotators[0].username)
+    access = dataset_access_for(user=admin, dataset=dataset)
+    moved = assignments_reassign(access=access, from_user=annotators[0].username)
     reassign_s = time.perf_counter() - started
 
     queries, dashboard_s = _dashboard(admin, dataset)

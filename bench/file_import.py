@@ -57,6 +57,7 @@ def main() -> None:
 
     from accounts.models import User, Workspace
     from exports.services import import_jobs
+    from labeling.selectors.lookups import dataset_access_for
     from labeling.services import datasets as dataset_services
 
     run = uuid.uuid4().hex[:8]
@@ -66,7 +67,7 @@ def main() -> None:
         actor=owner, workspace=workspace, name=f"import-{run}", fields=[{"name": "prompt"}],
         questions=[{"name": "demonstration", "type": "text"}],
     )
-    dataset = dataset_services.dataset_publish(actor=owner, dataset=dataset)
+    dataset = dataset_services.dataset_publish(access=dataset_access_for(user=owner, dataset=dataset))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"prompts.{args.format}"
         _write(path, args.n, args.format)
@@ -77,7 +78,8 @@ def main() -> None:
         started = time.perf_counter()
         with open(path, "rb") as handle:
             upload = File(handle, name=path.name)
-            job = import_jobs.import_job_create(actor=owner, dataset=dataset, file=upload, filename=path.name, enqueue=False)
+            access = dataset_access_for(user=owner, dataset=dataset)
+            job = import_jobs.import_job_create(access=access, file=upload, filename=path.name, enqueue=False)
         import_jobs.import_job_run(job=job)
         elapsed = time.perf_counter() - started
         app_cpu, db_cpu = time.process_time() - app_before, cpu_spent(db_before, cpu_seconds(backends))
@@ -87,7 +89,7 @@ def main() -> None:
     print(json.dumps({"bench": "file_import", "format": args.format, "records": args.n, "file_mb": round(size / 2**20, 1),
                       "seconds": round(elapsed, 2), "records_per_s": round(args.n / elapsed),
                       **cpu_figures(args.n, app_cpu, db_cpu, load)}))
-    dataset_services.dataset_delete(actor=owner, dataset=dataset)
+    dataset_services.dataset_delete(access=dataset_access_for(user=owner, dataset=dataset))
 
 
 if __name__ == "__main__":

@@ -60,6 +60,7 @@ def setup_django(db_path: Path) -> None:
 def create_dataset(n: int):
     """A demo-like open dataset with `n` records and one annotator; returns (dataset, username)."""
     from accounts import services as accounts
+    from labeling.selectors.lookups import dataset_access_for
     from labeling.services import datasets as dataset_services
     from labeling.services import records as record_services
 
@@ -77,8 +78,8 @@ def create_dataset(n: int):
              "settings": {"options": [1, 2, 3, 4, 5]}},
         ],
     )
-    dataset = dataset_services.dataset_publish(actor=owner, dataset=dataset)
-    record_services.records_upsert(actor=owner, dataset=dataset, items=[
+    dataset = dataset_services.dataset_publish(access=dataset_access_for(user=owner, dataset=dataset))
+    record_services.records_upsert(access=dataset_access_for(user=owner, dataset=dataset), items=[
         {"external_id": f"p{i}", "fields": {"prompt": f"Prompt {i}: explain a tricky idea to a curious twelve-year-old."}}
         for i in range(n)
     ])

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 
 from config.errors import DomainError
 from labeling.admin_actions import APPLY, one_dataset, render_action_form, selection_refused
-from labeling.selectors.lookups import dataset_with_schema
+from labeling.selectors.lookups import dataset_access_for, dataset_with_schema
 
 from .forms import ExportForm, import_form, show_error
 from .services import export_jobs, import_jobs
@@ -88,7 +88,7 @@ def import_dataset_records(modeladmin, request, queryset):
         upload = form.cleaned_data["file"]
         try:
             job = import_jobs.import_job_create(
-                actor=request.user, dataset=dataset, file=upload, filename=upload.name,
+                access=dataset_access_for(user=request.user, dataset=dataset), file=upload, filename=upload.name,
                 format=form.cleaned_data["format"] or None, mapping=form.mapping(),
                 on_error=form.cleaned_data["on_error"],
             )

@@ -13,10 +13,9 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts import tenancy
-from accounts.models import User
 from config.errors import InvalidInput
 from labeling import validation
+from labeling.access import DatasetAccess
 from labeling.errors import DatasetNotReady
 from labeling.models import Dataset, MetadataProperty
 from labeling.services import bulk as bulk_services
@@ -180,16 +179,17 @@ def _items(path: Path, file_format: str, mapper: RowMapper, result: ImportResult
 
 
 def records_import_file(
-    *, actor: User, dataset: Dataset, path: Path, file_format: str, mapping: Mapping | None = None,
+    *, access: DatasetAccess, path: Path, file_format: str, mapping: Mapping | None = None,
     on_error: str = "reject", progress: Progress | None = None,
 ) -> ImportResult:
-    """Import records from a local file into a dataset (the actor must administer it).
+    """Import records from a local file into the accessed dataset (the caller must administer it).
 
     Validates every row first; with on_error="reject" any bad row raises InvalidImportFile
     (details["rows"] with line numbers) and nothing is written; with "skip" the good rows are
     written and the bad ones reported. Re-importing updates records by external_id.
     """
-    tenancy.require_workspace_admin(actor, dataset.workspace_id)
+    access.require_admin()
+    dataset = access.dataset
     if on_error not in ("reject", "skip"):
         raise InvalidInput("on_error must be 'reject' or 'skip'.", details={"field": "on_error"})
     if dataset.status != Dataset.Status.READY:
@@ -204,7 +204,7 @@ def records_import_file(
         )
     if result.rows == 0 and not result.bad_count:
         raise InvalidImportFile("The file holds no records.")
-    _write_good_rows(actor, dataset, path, file_format, mapper, result, progress)
+    _write_good_rows(access, path, file_format, mapper, result, progress)
     return result
 
 
@@ -233,7 +233,7 @@ def _validate(dataset: Dataset, path: Path, file_format: str, mapper: RowMapper,
     return result
 
 
-def _write_good_rows(actor: User, dataset: Dataset, path: Path, file_format: str, mapper: RowMapper,
+def _write_good_rows(access: DatasetAccess, path: Path, file_format: str, mapper: RowMapper,
                      result: ImportResult, progress: Progress | None) -> None:
     """Read the file again and write its good rows in batches, all in one transaction."""
     good_total = result.rows - result.bad_count
@@ -247,17 +247,17 @@ def _write_good_rows(actor: User, dataset: Dataset, path: Path, file_format: str
                 continue
             batch.append(item)
             if len(batch) >= BATCH:
-                written += _write(actor, dataset, batch, result)
+                written += _write(access, batch, result)
                 if progress:
                     progress("writing", written, good_total)
         if batch:
-            written += _write(actor, dataset, batch, result)
+            written += _write(access, batch, result)
     if progress:
         progress("writing", written, good_total)
 
 
-def _write(actor: User, dataset: Dataset, batch: list[dict], result: ImportResult) -> int:
-    bulk = record_services.records_upsert(actor=actor, dataset=dataset, items=batch, on_error="reject")
+def _write(access: DatasetAccess, batch: list[dict], result: ImportResult) -> int:
+    bulk = record_services.records_upsert(access=access, items=batch, on_error="reject")
     result.created += bulk.created
     result.updated += bulk.updated
     count = len(batch)

@@ -16,8 +16,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import DomainError, NotFound
+from labeling.access import DatasetAccess
 from labeling.selectors.lookups import dataset_with_schema
-from labeling.views import administered_dataset
+from labeling.views import administered_access
 
 from . import selectors
 from .forms import ExportForm, import_form, show_error
@@ -88,12 +89,13 @@ def dataset_import_page(request, dataset_id):
     try:
         return _dataset_import(request, dataset_id)
     except DomainError as error:  # raised by the size limit while the body is parsed
-        return _dataset_import_render(request, _import_dataset(request, dataset_id), None, error=error)
+        return _dataset_import_render(request, _import_access(request, dataset_id).dataset, None, error=error)
 
 
 @csrf_protect
 def _dataset_import(request, dataset_id):
-    dataset = _import_dataset(request, dataset_id)
+    access = _import_access(request, dataset_id)
+    dataset = access.dataset
     form = None
     if request.method == "POST":
         form = import_form(dataset, request.POST, request.FILES)
@@ -101,7 +103,7 @@ def _dataset_import(request, dataset_id):
             upload = form.cleaned_data["file"]
             try:
                 import_jobs.import_job_create(
-                    actor=request.user, dataset=dataset, file=upload, filename=upload.name,
+                    access=access, file=upload, filename=upload.name,
                     format=form.cleaned_data["format"] or None, mapping=form.mapping(),
                     on_error=form.cleaned_data["on_error"],
                 )
@@ -112,10 +114,12 @@ def _dataset_import(request, dataset_id):
     return _dataset_import_render(request, dataset, form, status=400 if form is not None else 200)
 
 
-def _import_dataset(request, dataset_id):
-    """The dataset, with its schema: 404 outside the user's workspaces, 403 for its annotators."""
-    dataset = administered_dataset(request, dataset_id, refusal="Only admins of this workspace import records.")
-    return dataset_with_schema(dataset)
+def _import_access(request, dataset_id) -> DatasetAccess:
+    """The caller's access to the dataset, its schema loaded: 404 outside the user's workspaces, 403 for its
+    annotators."""
+    access = administered_access(request, dataset_id, refusal="Only admins of this workspace import records.")
+    dataset_with_schema(access.dataset)
+    return access
 
 
 def _dataset_import_render(request, dataset, form, *, error: DomainError | None = None, status: int = 200):

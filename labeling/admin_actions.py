@@ -28,6 +28,7 @@ from accounts.models import User
 from config.errors import DomainError
 
 from .models import Assignment, Dataset
+from .selectors.lookups import dataset_access_for
 from .services.distribution import assignments_distribute, assignments_reassign, assignments_unassign
 
 APPLY = "apply"
@@ -231,7 +232,7 @@ def _summary(result) -> str:
 def _apply(modeladmin, request, dataset: Dataset, what: str, service: Callable, changed: str, **arguments) -> bool:
     """Run one service on the dataset; report its summary, or its refusal. True once it has run."""
     try:
-        result = service(actor=request.user, dataset=dataset, **arguments)
+        result = service(access=dataset_access_for(user=request.user, dataset=dataset), **arguments)
     except DomainError as exc:
         modeladmin.message_user(request, f"{exc.message} Nothing was changed.", messages.ERROR)
         return False

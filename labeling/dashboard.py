@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from .selectors.agreement import dataset_agreement
 from .selectors.progress import dataset_progress, dataset_submissions_per_day
-from .views import administered_dataset
+from .views import administered_access
 
 CHART_DAYS = 30
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 720, 160, 16
@@ -57,7 +57,8 @@ def chart_bars(series: list[dict]) -> list[Bar]:
 @require_GET
 def dashboard_page(request, dataset_id):
     """404 for datasets the user cannot read; 403 for annotators of the dataset's workspace."""
-    dataset = administered_dataset(request, dataset_id, refusal="Only admins of this workspace see its dashboard.")
+    refusal = "Only admins of this workspace see its dashboard."
+    dataset = administered_access(request, dataset_id, refusal=refusal).dataset
     progress = dataset_progress(dataset=dataset)
     series = dataset_submissions_per_day(dataset=dataset, days=CHART_DAYS)
     records = progress["records"]

@@ -9,6 +9,7 @@ from accounts import services as account_services
 from accounts.models import Membership, User, Workspace
 
 from .models import Dataset
+from .selectors.lookups import dataset_access_for
 from .services import datasets as dataset_services
 from .services import records as record_services
 
@@ -75,17 +76,17 @@ def demo_load() -> dict:
                 ],
                 metadata_properties=[{"name": "category", "type": "terms", "title": "Intent category"}],
             )
-            dataset = dataset_services.dataset_publish(actor=owner, dataset=dataset)
+            dataset = dataset_services.dataset_publish(access=dataset_access_for(user=owner, dataset=dataset))
         if not Dataset.objects.filter(workspace=research).exists():
             private = dataset_services.dataset_create(
                 actor=owner, workspace=research, name="internal-evals",
                 fields=[{"name": "prompt"}], questions=[{"name": "answer", "type": "text"}],
             )
-            dataset_services.dataset_publish(actor=owner, dataset=private)
+            dataset_services.dataset_publish(access=dataset_access_for(user=owner, dataset=private))
     items = [
         {"external_id": row["external_id"], "fields": {"prompt": row["prompt"]}, "metadata": {"category": row["category"]}}
         for row in map(json.loads, SAMPLE.read_text().splitlines())
     ]
-    result = record_services.records_upsert(actor=owner, dataset=dataset, items=items)
+    result = record_services.records_upsert(access=dataset_access_for(user=owner, dataset=dataset), items=items)
     return {"users": [(name, password) for name, password, _ in DEMO_USERS], "dataset": dataset,
             "records_created": result.created}

@@ -56,12 +56,12 @@ def dataset_or_404(request, dataset_id) -> Dataset:
     return access_or_404(request, dataset_id).dataset
 
 
-def administered_dataset(request, dataset_id, *, refusal: str) -> Dataset:
-    """`dataset_or_404`, then 403 with `refusal` unless the user administers the dataset's workspace."""
+def administered_access(request, dataset_id, *, refusal: str) -> DatasetAccess:
+    """`access_or_404`, then 403 with `refusal` unless the user administers the dataset's workspace."""
     access = access_or_404(request, dataset_id)
     if not access.is_admin:
         raise PermissionDenied(refusal)
-    return access.dataset
+    return access
 
 
 def _record_or_404(request, access: DatasetAccess, record_id) -> RecordAccess:

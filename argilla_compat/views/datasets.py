@@ -4,7 +4,7 @@ from accounts.selectors import workspace_get
 from config.ids import parse_uuid
 from labeling.access import DatasetAccess
 from labeling.models import Dataset, Field, MetadataProperty, Question
-from labeling.selectors.lookups import dataset_access, dataset_list, records_readable
+from labeling.selectors.lookups import dataset_access, dataset_access_for, dataset_list, records_readable
 from labeling.selectors.progress import dataset_progress
 from labeling.services import datasets as dataset_services
 
@@ -60,7 +60,7 @@ def dataset_detail(call: Call, dataset_id):
 
 
 def dataset_patch(call: Call, dataset_id):
-    dataset = _dataset(call, dataset_id)
+    access = _access(call, dataset_id)
     body = call.body
     changes = {}
     for key in ("name", "allow_extra_metadata", "distribution"):
@@ -74,14 +74,14 @@ def dataset_patch(call: Call, dataset_id):
         changes["allow_extra_metadata"] = bool(body["allow_extra_metadata"])
     if "distribution" in body:
         changes["min_submitted"] = _min_submitted(body["distribution"])
-    dataset = dataset_services.dataset_update(actor=call.user, dataset=dataset, **changes)
+    dataset = dataset_services.dataset_update(access=access, **changes)
     return json_response(shapes.dataset(dataset))
 
 
 def dataset_delete(call: Call, dataset_id):
-    dataset = _dataset(call, dataset_id)
-    shaped = shapes.dataset(dataset)
-    dataset_services.dataset_delete(actor=call.user, dataset=dataset)
+    access = _access(call, dataset_id)
+    shaped = shapes.dataset(access.dataset)
+    dataset_services.dataset_delete(access=access)
     return json_response(shaped)
 
 
@@ -92,7 +92,7 @@ def dataset_publish(call: Call, dataset_id):
     # Ours is idempotent; Argilla refuses to publish twice.
     if dataset.status == Dataset.Status.READY:
         raise unprocessable("The dataset is already published.")
-    return json_response(shapes.dataset(dataset_services.dataset_publish(actor=call.user, dataset=dataset)))
+    return json_response(shapes.dataset(dataset_services.dataset_publish(access=access)))
 
 
 def fields(call: Call, dataset_id):
@@ -101,10 +101,10 @@ def fields(call: Call, dataset_id):
 
 
 def field_create(call: Call, dataset_id):
-    dataset, body = _dataset(call, dataset_id), call.body
+    access, body = _access(call, dataset_id), call.body
     settings = _settings(body)
     field = dataset_services.field_create(
-        actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"),
+        access=access, name=body.get("name"), title=body.get("title"),
         required=body.get("required", True), type=settings["type"], use_markdown=settings.get("use_markdown", False),
     )
     return json_response(shapes.field(field), status=201)
@@ -116,10 +116,10 @@ def questions(call: Call, dataset_id):
 
 
 def question_create(call: Call, dataset_id):
-    dataset, body = _dataset(call, dataset_id), call.body
+    access, body = _access(call, dataset_id), call.body
     settings = _settings(body)
     question = dataset_services.question_create(
-        actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"),
+        access=access, name=body.get("name"), title=body.get("title"),
         description=body.get("description"), required=body.get("required", True), type=settings["type"],
         settings=settings,
     )
@@ -132,10 +132,10 @@ def metadata_properties(call: Call, dataset_id):
 
 
 def metadata_property_create(call: Call, dataset_id):
-    dataset, body = _dataset(call, dataset_id), call.body
+    access, body = _access(call, dataset_id), call.body
     settings = _settings(body)
     prop = dataset_services.metadata_property_create(
-        actor=call.user, dataset=dataset, name=body.get("name"), title=body.get("title"), type=settings["type"],
+        access=access, name=body.get("name"), title=body.get("title"), type=settings["type"],
         settings=settings, visible_for_annotators=body.get("visible_for_annotators", True),
     )
     return json_response(shapes.metadata_property(prop), status=201)
@@ -174,19 +174,24 @@ def users_progress(call: Call, dataset_id):
 # --- one field, question or metadata property (argilla-compat.md §7) ----------------------------
 
 
+def _item_access(call: Call, item: Field | Question | MetadataProperty) -> DatasetAccess:
+    """The caller's access to the dataset of an item they reached by its own id."""
+    return dataset_access_for(user=call.user, dataset=item.dataset)
+
+
 def field_patch(call: Call, field_id):
     field, body = schema_item_get(user=call.user, model=Field, item_id=parse_uuid(field_id)), call.body
     settings = body.get("settings") if isinstance(body.get("settings"), dict) else {}
-    field = dataset_services.field_update(actor=call.user, field=field, title=body.get("title"),
-                                  use_markdown=settings.get("use_markdown"))
+    field = dataset_services.field_update(access=_item_access(call, field), field=field, title=body.get("title"),
+                                          use_markdown=settings.get("use_markdown"))
     return json_response(shapes.field(field))
 
 
 def question_patch(call: Call, question_id):
     question, body = schema_item_get(user=call.user, model=Question, item_id=parse_uuid(question_id)), call.body
     question = dataset_services.question_update(
-        actor=call.user, question=question, title=body.get("title"), description=body.get("description"),
-        required=body.get("required"), settings=body.get("settings") if isinstance(body.get("settings"), dict) else None,
+        access=_item_access(call, question), question=question, title=body.get("title"),
+        description=body.get("description"), required=body.get("required"), settings=body.get("settings") if isinstance(body.get("settings"), dict) else None,
     )
     return json_response(shapes.question(question))
 
@@ -194,7 +199,7 @@ def question_patch(call: Call, question_id):
 def _schema_item_delete(call: Call, model, item_id, render):
     item = schema_item_get(user=call.user, model=model, item_id=parse_uuid(item_id))
     shaped = render(item)
-    dataset_services.schema_item_delete(actor=call.user, item=item)
+    dataset_services.schema_item_delete(access=_item_access(call, item), item=item)
     return json_response(shaped)
 
 

@@ -3,7 +3,7 @@
 from config.ids import parse_uuid, uuid_or_none
 from labeling.access import DatasetAccess, RecordAccess
 from labeling.models import Dataset
-from labeling.selectors.lookups import dataset_access, record_access, record_access_for, record_get
+from labeling.selectors.lookups import dataset_access, dataset_access_for, record_access, record_access_for, record_get
 from labeling.selectors.responses import response_get
 from labeling.services import records as record_services
 from labeling.services import responses as response_services
@@ -29,10 +29,6 @@ MAX_DELETE = 100
 
 def _access(call: Call, dataset_id) -> DatasetAccess:
     return dataset_access(user=call.user, dataset_id=parse_uuid(dataset_id))
-
-
-def _dataset(call: Call, dataset_id) -> Dataset:
-    return _access(call, dataset_id).dataset
 
 
 def _items(call: Call, maximum: int) -> list:
@@ -142,7 +138,8 @@ def _check_vectors(items: list) -> None:
 
 def records_create(call: Call, dataset_id):
     """v1 `add_records` / `push_to_argilla`: create (or, by external_id, update) records; 204."""
-    dataset = _dataset(call, dataset_id)
+    access = _access(call, dataset_id)
+    dataset = access.dataset
     items = _items(call, MAX_CREATE)
     _check_vectors(items)
     translate = _Translation(call, dataset, items)
@@ -154,7 +151,7 @@ def records_create(call: Call, dataset_id):
             row["external_id"] = item["external_id"]
         rows.append(row)
         responses.extend(translate.responses(item.get("responses"), index))
-    records_push(actor=call.user, dataset=dataset, rows=rows, responses=responses)
+    records_push(access=access, rows=rows, responses=responses)
     return no_content()
 
 
@@ -170,8 +167,8 @@ def records_bulk_upsert(call: Call, dataset_id):
     for index, item in enumerate(items):
         suggestions.append(translate.suggestions(item.get("suggestions"), index))
         responses.extend(translate.responses(item.get("responses"), index))
-    written, updated = records_log(actor=call.user, dataset=dataset, items=items, matches=matches,
-                                   suggestions=suggestions, responses=responses)
+    written, updated = records_log(access=access, items=items, matches=matches, suggestions=suggestions,
+                                   responses=responses)
     written_ids = [r.pk for r in written]
     written_rows = _page(access, records_with_ids(access=access, ids=written_ids),
                          {"responses", "suggestions"})
@@ -180,20 +177,21 @@ def records_bulk_upsert(call: Call, dataset_id):
 
 
 def records_delete(call: Call, dataset_id):
-    dataset = _dataset(call, dataset_id)
+    access = _access(call, dataset_id)
     ids = call.query_list("ids")
     if not 1 <= len(ids) <= MAX_DELETE:
         raise unprocessable(f"'ids' must name 1 to {MAX_DELETE} records.")
     record_ids = [uuid_or_none(i) for i in ids]
     if None in record_ids:
         raise unprocessable("'ids' must be comma-separated UUIDs.")
-    record_services.records_delete(actor=call.user, dataset=dataset, record_ids=record_ids)
+    record_services.records_delete(access=access, record_ids=record_ids)
     return no_content()
 
 
 def records_update(call: Call, dataset_id):
     """v1 `update_records`: metadata and suggestions of existing records, all or nothing; 204."""
-    dataset = _dataset(call, dataset_id)
+    access = _access(call, dataset_id)
+    dataset = access.dataset
     items = _items(call, MAX_CREATE)
     _check_vectors(items)
     translate = _Translation(call, dataset, [])
@@ -204,7 +202,7 @@ def records_update(call: Call, dataset_id):
             metadata.append((record, item["metadata"]))
         suggestions += [{**spec, "record_id": str(record.pk)}
                         for spec in translate.suggestions(item.get("suggestions"), index)]
-    records_amend(actor=call.user, dataset=dataset, metadata=metadata, suggestions=suggestions)
+    records_amend(access=access, metadata=metadata, suggestions=suggestions)
     return no_content()
 
 
@@ -234,14 +232,14 @@ def record_patch(call: Call, record_id):
     if body.get("suggestions"):
         translate = _Translation(call, record.dataset, [])
         suggestions = [{**s, "record_id": str(record.pk)} for s in translate.suggestions(body["suggestions"], 0)]
-    records_amend(actor=call.user, dataset=record.dataset, metadata=metadata, suggestions=suggestions)
+    records_amend(access=access, metadata=metadata, suggestions=suggestions)
     return json_response(_shown(access))
 
 
 def record_delete(call: Call, record_id):
     access = _record(call, record_id)
     record, shaped = access.record, _shown(access)
-    record_services.records_delete(actor=call.user, dataset=record.dataset, record_ids=[record.pk])
+    record_services.records_delete(access=access, record_ids=[record.pk])
     return json_response(shaped)
 
 
@@ -273,5 +271,6 @@ def response_update(call: Call, response_id):
 def response_delete(call: Call, response_id):
     response = response_get(user=call.user, response_id=parse_uuid(response_id))
     shaped = shapes.response(response)
-    response_services.response_delete(actor=call.user, response=response)
+    access = dataset_access_for(user=call.user, dataset=response.record.dataset)
+    response_services.response_delete(access=access, response=response)
     return json_response(shaped)

@@ -22,7 +22,7 @@ from exports.models import ExportJob, ImportJob, JobStatus
 from exports.selectors import JobFile
 from exports.services import export_jobs, import_jobs
 from exports.uploads import SizeLimitUploadHandler, too_large
-from labeling.selectors.lookups import dataset_get
+from labeling.selectors.lookups import dataset_access
 
 from .serializers import ExportJobOutputSerializer, ExportOptionsField, ImportJobOutputSerializer
 
@@ -150,10 +150,10 @@ class ImportJobListApi(ApiView):
         if length > settings.FILE_UPLOAD_MAX_SIZE + MULTIPART_OVERHEAD:
             raise too_large()
         values = self.parse_body(self.InputSerializer)
-        dataset = dataset_get(user=request.user, dataset_id=values["dataset"])
+        access = dataset_access(user=request.user, dataset_id=values["dataset"])
         upload = values["file"]
         job = import_jobs.import_job_create(
-            actor=request.user, dataset=dataset, file=upload, filename=upload.name, format=values.get("format"),
+            access=access, file=upload, filename=upload.name, format=values.get("format"),
             mapping=values.get("mapping"), on_error=values["on_error"],
         )
         job = selectors.import_job_get(user=request.user, job_id=job.pk)

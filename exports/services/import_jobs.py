@@ -9,16 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import tenancy
-from accounts.models import User
-from config.errors import DomainError, InvalidInput
+from config.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from exports import storage
 from exports.errors import AccessLost, FileTooLarge, InvalidImportFile
 from exports.importing import records_import_file
 from exports.models import ImportJob, JobStatus
 from exports.readers import format_for
 from exports.services import jobs
+from labeling.access import DatasetAccess
 from labeling.errors import DatasetNotReady
 from labeling.models import Dataset
+from labeling.selectors.lookups import dataset_access_for
 
 
 def _check_mapping(mapping: Any) -> dict:
@@ -32,15 +33,16 @@ def _check_mapping(mapping: Any) -> dict:
 
 
 def import_job_create(
-    *, actor: User, dataset: Dataset, file, filename: str, format: str | None = None, mapping: Mapping | None = None,
+    *, access: DatasetAccess, file, filename: str, format: str | None = None, mapping: Mapping | None = None,
     on_error: str = "reject", enqueue: bool = True,
 ) -> ImportJob:
-    """Store an uploaded file and enqueue its import into `dataset` (fetched through visible_to).
+    """Store an uploaded file and enqueue its import into the accessed dataset.
 
     Refuses files over settings.FILE_UPLOAD_MAX_SIZE (FileTooLarge, 413) and unknown formats
     before anything is stored.
     """
-    tenancy.require_workspace_admin(actor, dataset.workspace_id)
+    access.require_admin()
+    dataset = access.dataset
     if dataset.status != Dataset.Status.READY:
         raise DatasetNotReady(f"Publish the dataset '{dataset.name}' before importing records.")
     limit = settings.FILE_UPLOAD_MAX_SIZE
@@ -63,7 +65,7 @@ def import_job_create(
     upload = default_storage.save(f"imports/{token}/upload.{file_format}", file)
     with transaction.atomic():
         job = ImportJob.objects.create(
-            dataset=dataset, requested_by=actor, format=file_format, source_name=filename[:255], size=size,
+            dataset=dataset, requested_by=access.user, format=file_format, source_name=filename[:255], size=size,
             mapping=mapping, on_error=on_error, upload=upload, token=token,
         )
         if enqueue:
@@ -89,9 +91,10 @@ def import_job_run(*, job: ImportJob, progress: jobs.ProgressHook | None = None)
             progress(phase, done, total)
 
     try:
+        access = _requester_access(job)
         with storage.local_copy(job.upload, job.pk) as path:
             result = records_import_file(
-                actor=job.requested_by, dataset=job.dataset, path=path, file_format=job.format,
+                access=access, path=path, file_format=job.format,
                 mapping=job.mapping, on_error=job.on_error, progress=hook,
             )
     except DomainError as exc:
@@ -102,6 +105,15 @@ def import_job_run(*, job: ImportJob, progress: jobs.ProgressHook | None = None)
         skipped=result.bad_count, details={"rows": result.bad_rows} if result.bad_rows else {},
     )
     return job
+
+
+def _requester_access(job: ImportJob) -> DatasetAccess:
+    """The requester's access, re-checked when the job runs: one who has left the workspace since is
+    refused as any non-admin is."""
+    try:
+        return dataset_access_for(user=job.requested_by, dataset=job.dataset)
+    except NotFound:
+        raise PermissionDenied(tenancy.ADMIN_REFUSAL) from None
 
 
 def _import_finish(job: ImportJob, *, status: str, error: str = "", details: Mapping | None = None,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from config.admin import ReadOnlyMixin, TenantAdmin, adopt
 from labeling.admin.common import ExactSearchMixin, RecordDatasetFilter
 from labeling.models import Assignment, Claim, Record
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services import assignments as assignment_services
 
 
@@ -37,12 +38,9 @@ class AssignmentAdmin(ExactSearchMixin, TenantAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        adopt(
-            obj,
-            assignment_services.assignment_add(
-                actor=request.user, record=form.cleaned_data["record"], user=form.cleaned_data["user"]
-            ),
-        )
+        record = form.cleaned_data["record"]
+        access = dataset_access_for(user=request.user, dataset=record.dataset)
+        adopt(obj, assignment_services.assignment_add(access=access, record=record, user=form.cleaned_data["user"]))
 
 
 @admin.register(Claim)

@@ -21,6 +21,7 @@ from config.names import check_dataset_name
 from labeling import validation
 from labeling.admin_actions import DATASET_ACTIONS
 from labeling.models import Assignment, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services import datasets as dataset_services
 
 
@@ -200,17 +201,20 @@ class DatasetAdmin(TenantAdmin):
             return
         changes = {name: data[name] for name in form.changed_data if name in DatasetForm.Meta.fields}
         if changes:
-            adopt(obj, dataset_services.dataset_update(actor=request.user, dataset=obj, **changes))
+            adopt(obj, dataset_services.dataset_update(
+                access=dataset_access_for(user=request.user, dataset=obj), **changes
+            ))
 
     def save_formset(self, request, form, formset, change):
         """Schema rows go through the schema services: new rows are created, saved ones updated where a
         service allows it, deleted ones removed unless that would orphan data."""
-        dataset = form.instance
-        actor = request.user
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if not formset.has_changed():
+            return
+        access = dataset_access_for(user=request.user, dataset=form.instance)
         for row in formset.initial_forms:
             if formset._should_delete_form(row):
-                dataset_services.schema_item_delete(actor=actor, item=row.instance)
+                dataset_services.schema_item_delete(access=access, item=row.instance)
                 formset.deleted_objects.append(row.instance)
             elif row.has_changed() and formset.model in (Field, Question):
                 # The form has already written its values onto row.instance; the services compare
@@ -219,11 +223,11 @@ class DatasetAdmin(TenantAdmin):
                 data = row.cleaned_data
                 if formset.model is Field:
                     item = dataset_services.field_update(
-                        actor=actor, field=current, title=data["title"], use_markdown=data["use_markdown"]
+                        access=access, field=current, title=data["title"], use_markdown=data["use_markdown"]
                     )
                 else:
                     item = dataset_services.question_update(
-                        actor=actor,
+                        access=access,
                         question=current,
                         title=data["title"],
                         description=data.get("description"),
@@ -243,14 +247,14 @@ class DatasetAdmin(TenantAdmin):
                     for name, value in row.cleaned_data.items()
                     if name in row._meta.fields and name != formset.fk.name
                 }
-                formset.new_objects.append(create(actor=actor, dataset=dataset, **spec))
+                formset.new_objects.append(create(access=access, **spec))
 
     @admin.action(description="Publish the selected datasets", permissions=["change"])
     def publish(self, request, queryset):
         published = 0
         for dataset in queryset:
             try:
-                dataset_services.dataset_publish(actor=request.user, dataset=dataset)
+                dataset_services.dataset_publish(access=dataset_access_for(user=request.user, dataset=dataset))
                 published += 1
             except DomainError as exc:
                 self.message_user(request, f"{dataset.name}: {exc.message}", messages.ERROR)
@@ -258,11 +262,11 @@ class DatasetAdmin(TenantAdmin):
             self.message_user(request, f"Published {published} dataset(s).", messages.SUCCESS)
 
     def delete_model(self, request, obj):
-        dataset_services.dataset_delete(actor=request.user, dataset=obj)
+        dataset_services.dataset_delete(access=dataset_access_for(user=request.user, dataset=obj))
 
     def delete_queryset(self, request, queryset):
         for dataset in queryset:
-            dataset_services.dataset_delete(actor=request.user, dataset=dataset)
+            dataset_services.dataset_delete(access=dataset_access_for(user=request.user, dataset=dataset))
 
     def get_deleted_objects(self, objs, request):
         """Summarise what goes with the datasets by counts: Django would fetch every record to list it."""

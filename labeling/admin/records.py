@@ -13,6 +13,7 @@ from labeling import validation
 from labeling.admin.common import DatasetFilter, ExactSearchMixin, pretty_json
 from labeling.admin_actions import RECORD_ACTIONS
 from labeling.models import Assignment, Dataset, Record, Response, Suggestion
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services import records as record_services
 
 
@@ -119,12 +120,14 @@ class RecordAdmin(ExactSearchMixin, TenantAdmin):
         external_id = data.get("external_id") or None
         if not change:
             item = {"fields": data["fields"], "metadata": data.get("metadata") or {}, "external_id": external_id}
-            result = record_services.records_upsert(actor=request.user, dataset=data["dataset"], items=[item])
+            result = record_services.records_upsert(
+                access=dataset_access_for(user=request.user, dataset=data["dataset"]), items=[item]
+            )
             adopt(obj, result.records[0])
             return
         current = Record.objects.select_related("dataset").get(pk=obj.pk)
         record = record_services.record_update(
-            actor=request.user,
+            access=dataset_access_for(user=request.user, dataset=current.dataset),
             record=current,
             fields=data["fields"],
             metadata=data.get("metadata") or {},
@@ -133,15 +136,15 @@ class RecordAdmin(ExactSearchMixin, TenantAdmin):
         adopt(obj, record)
 
     def delete_model(self, request, obj):
-        record_services.records_delete(actor=request.user, dataset=obj.dataset, record_ids=[obj.pk])
+        access = dataset_access_for(user=request.user, dataset=obj.dataset)
+        record_services.records_delete(access=access, record_ids=[obj.pk])
 
     def delete_queryset(self, request, queryset):
         rows = sorted(queryset.values_list("dataset_id", "pk"), key=lambda row: str(row[0]))
         datasets = Dataset.objects.in_bulk({dataset_id for dataset_id, _ in rows})
         for dataset_id, group in groupby(rows, key=lambda row: row[0]):
-            record_services.records_delete(
-                actor=request.user, dataset=datasets[dataset_id], record_ids=[pk for _, pk in group]
-            )
+            access = dataset_access_for(user=request.user, dataset=datasets[dataset_id])
+            record_services.records_delete(access=access, record_ids=[pk for _, pk in group])
 
     def get_deleted_objects(self, objs, request):
         """Summarise by counts: a bulk delete may cover thousands of records."""

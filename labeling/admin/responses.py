@@ -5,6 +5,7 @@ from django.contrib import admin
 from config.admin import TenantAdmin
 from labeling.admin.common import ExactSearchMixin, RecordDatasetFilter, pretty_json
 from labeling.models import Response
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services import responses as response_services
 
 
@@ -38,8 +39,10 @@ class ResponseAdmin(ExactSearchMixin, TenantAdmin):
         return False
 
     def delete_model(self, request, obj):
-        response_services.response_delete(actor=request.user, response=obj)
+        access = dataset_access_for(user=request.user, dataset=obj.record.dataset)
+        response_services.response_delete(access=access, response=obj)
 
     def delete_queryset(self, request, queryset):
         for response in queryset.select_related("record__dataset"):
-            response_services.response_delete(actor=request.user, response=response)
+            access = dataset_access_for(user=request.user, dataset=response.record.dataset)
+            response_services.response_delete(access=access, response=response)

@@ -82,7 +82,7 @@ class DistributeApi(DatasetScopedApi):
                 summary="Give each selected record k distinct annotators, balancing loads (admins)")
     def post(self, request, dataset_id):
         data = self.parse_body(self.InputSerializer)
-        result = assignments_distribute(actor=request.user, dataset=self.dataset, **data)
+        result = assignments_distribute(access=self.access, **data)
         return Response(DistributeOutputSerializer(result.as_dict()).data)
 
 
@@ -96,7 +96,7 @@ class ReassignApi(DatasetScopedApi):
                 summary="Move a labeler's unanswered records to other annotators (admins)")
     def post(self, request, dataset_id):
         data = self.parse_body(self.InputSerializer)
-        result = assignments_reassign(actor=request.user, dataset=self.dataset, **data)
+        result = assignments_reassign(access=self.access, **data)
         return Response(ReassignOutputSerializer(result.as_dict()).data)
 
 
@@ -110,7 +110,7 @@ class UnassignApi(DatasetScopedApi):
                 summary="Remove assignments whose holder has not responded yet (admins)")
     def post(self, request, dataset_id):
         data = self.parse_body(self.InputSerializer)
-        result = assignments_unassign(actor=request.user, dataset=self.dataset, **data)
+        result = assignments_unassign(access=self.access, **data)
         return Response(UnassignOutputSerializer(result.as_dict()).data)
 
 

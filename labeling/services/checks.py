@@ -1,16 +1,9 @@
 """Preconditions and the per-row error report that several services share."""
 
-from accounts import tenancy
-from accounts.models import User
 from config.errors import InvalidInput
 
 from ..errors import DatasetNotReady, InvalidRecords
 from ..models import Dataset
-
-
-def require_admin(actor: User, dataset: Dataset) -> None:
-    """The actor administers the dataset's workspace (PermissionDenied / NotFound otherwise)."""
-    tenancy.require_workspace_admin(actor, dataset.workspace_id)
 
 
 def require_ready(dataset: Dataset) -> None:

@@ -13,9 +13,9 @@ from config.errors import InvalidInput
 from config.names import check_dataset_name
 
 from .. import validation
+from ..access import DatasetAccess
 from ..errors import DatasetNotDraft, SchemaFrozen
 from ..models import Dataset, Field, MetadataProperty, Question, Record
-from .checks import require_admin
 
 
 def _is_frozen(dataset: Dataset) -> bool:
@@ -125,11 +125,11 @@ def _metadata_property_insert(dataset: Dataset, *, name: str, type: str, title: 
     )
 
 
-def _schema_add(actor: User, dataset: Dataset, kind: str, insert, spec: Mapping):
-    require_admin(actor, dataset)
+def _schema_add(access: DatasetAccess, kind: str, insert, spec: Mapping):
+    access.require_admin()
     try:
         with transaction.atomic():
-            locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+            locked = Dataset.objects.select_for_update().get(pk=access.dataset.pk)
             if kind != "Metadata properties":
                 _require_draft(locked, kind)
             return insert(locked, **spec)
@@ -137,24 +137,26 @@ def _schema_add(actor: User, dataset: Dataset, kind: str, insert, spec: Mapping)
         raise NameTaken("That name is already used in this dataset.", details={"field": "name"}) from None
 
 
-def field_create(*, actor: User, dataset: Dataset, **spec: Any) -> Field:
+def field_create(*, access: DatasetAccess, **spec: Any) -> Field:
     """Add a field to a draft dataset."""
-    return _schema_add(actor, dataset, "Fields", _field_insert, spec)
+    return _schema_add(access, "Fields", _field_insert, spec)
 
 
-def question_create(*, actor: User, dataset: Dataset, **spec: Any) -> Question:
+def question_create(*, access: DatasetAccess, **spec: Any) -> Question:
     """Add a question to a draft dataset."""
-    return _schema_add(actor, dataset, "Questions", _question_insert, spec)
+    return _schema_add(access, "Questions", _question_insert, spec)
 
 
-def metadata_property_create(*, actor: User, dataset: Dataset, **spec: Any) -> MetadataProperty:
+def metadata_property_create(*, access: DatasetAccess, **spec: Any) -> MetadataProperty:
     """Add a metadata property (allowed on published datasets: it orphans nothing)."""
-    return _schema_add(actor, dataset, "Metadata properties", _metadata_property_insert, spec)
+    return _schema_add(access, "Metadata properties", _metadata_property_insert, spec)
 
 
-def field_update(*, actor: User, field: Field, title: str | None = None, use_markdown: bool | None = None) -> Field:
-    """Change what is safe to change at any time: the title and markdown rendering."""
-    require_admin(actor, field.dataset)
+def field_update(*, access: DatasetAccess, field: Field, title: str | None = None,
+                 use_markdown: bool | None = None) -> Field:
+    """Change what is safe to change at any time of a field of the accessed dataset: the title and markdown
+    rendering."""
+    access.require_admin()
     with transaction.atomic():
         if title is not None:
             field.title = title
@@ -164,11 +166,13 @@ def field_update(*, actor: User, field: Field, title: str | None = None, use_mar
     return field
 
 
-def question_update(*, actor: User, question: Question, title: str | None = None, description: str | None = None,
-                    required: bool | None = None, settings: Mapping | None = None) -> Question:
-    """Change a question. Once the schema is frozen only titles, descriptions and option labels change."""
-    dataset = question.dataset
-    require_admin(actor, dataset)
+def question_update(*, access: DatasetAccess, question: Question, title: str | None = None,
+                    description: str | None = None, required: bool | None = None,
+                    settings: Mapping | None = None) -> Question:
+    """Change a question of the accessed dataset. Once the schema is frozen only titles, descriptions and
+    option labels change."""
+    access.require_admin()
+    dataset = access.dataset
     with transaction.atomic():
         frozen = _is_frozen(dataset)
         if title is not None:
@@ -193,19 +197,19 @@ def question_update(*, actor: User, question: Question, title: str | None = None
     return question
 
 
-def schema_item_delete(*, actor: User, item: Field | Question | MetadataProperty) -> None:
-    """Delete a field, question or metadata property, unless that would orphan data."""
-    dataset = item.dataset
-    require_admin(actor, dataset)
+def schema_item_delete(*, access: DatasetAccess, item: Field | Question | MetadataProperty) -> None:
+    """Delete a field, question or metadata property of the accessed dataset, unless that would orphan data."""
+    access.require_admin()
+    dataset = access.dataset
     with transaction.atomic():
         if not isinstance(item, MetadataProperty) and _is_frozen(dataset):
             raise SchemaFrozen(f"'{item.name}' cannot be deleted: the dataset is published and holds records.")
         item.delete()
 
 
-def dataset_update(*, actor: User, dataset: Dataset, **changes: Any) -> Dataset:
-    """Update a dataset's settings; a new min_submitted re-derives every record's status."""
-    require_admin(actor, dataset)
+def dataset_update(*, access: DatasetAccess, **changes: Any) -> Dataset:
+    """Update the accessed dataset's settings; a new min_submitted re-derives every record's status."""
+    access.require_admin()
     allowed = {"name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata"}
     unknown = set(changes) - allowed
     if unknown:
@@ -218,7 +222,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **changes: Any) -> Dataset:
         _check_choice(changes["distribution"], Dataset.Distribution, "distribution")
     try:
         with transaction.atomic():
-            locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+            locked = Dataset.objects.select_for_update().get(pk=access.dataset.pk)
             for key, value in changes.items():
                 setattr(locked, key, value if key != "guidelines" else (value or ""))
             locked.save()
@@ -236,11 +240,11 @@ def _records_recompute_status(dataset: Dataset) -> None:
     Record.objects.filter(dataset=dataset).alias(derived=rule).exclude(status=F("derived")).update(status=rule)
 
 
-def dataset_publish(*, actor: User, dataset: Dataset) -> Dataset:
-    """Move a draft to ready: it needs at least one field and one required question."""
-    require_admin(actor, dataset)
+def dataset_publish(*, access: DatasetAccess) -> Dataset:
+    """Move the accessed dataset from draft to ready: it needs at least one field and one required question."""
+    access.require_admin()
     with transaction.atomic():
-        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        locked = Dataset.objects.select_for_update().get(pk=access.dataset.pk)
         if locked.status == Dataset.Status.READY:
             return locked
         if not locked.fields.exists():
@@ -252,10 +256,10 @@ def dataset_publish(*, actor: User, dataset: Dataset) -> Dataset:
     return locked
 
 
-def dataset_delete(*, actor: User, dataset: Dataset) -> None:
-    """Delete a dataset with everything in it."""
-    require_admin(actor, dataset)
+def dataset_delete(*, access: DatasetAccess) -> None:
+    """Delete the accessed dataset with everything in it."""
+    access.require_admin()
     with transaction.atomic():
-        dataset.delete()
+        access.dataset.delete()
 
 

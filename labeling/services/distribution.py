@@ -6,8 +6,8 @@ pure (`labeling.distribution`); these functions read the state, plan, and write 
 members with the annotator role of the dataset's workspace ever receive records. Running the
 same call twice changes nothing the second time.
 
-`actor` None is for trusted callers (management commands run by the operator); anyone else
-must administer the dataset's workspace.
+The caller's `access` must administer the dataset's workspace; management commands run by the
+operator pass `labeling.access.operator_access`.
 """
 
 import uuid
@@ -26,6 +26,7 @@ from config.errors import Conflict, InvalidInput
 from config.ids import uuid_or_none
 
 from .. import distribution
+from ..access import DatasetAccess
 from ..metadata_filter import metadata_conditions, metadata_filter, metadata_types
 from ..models import Assignment, Dataset, Record, Response
 from ..sql.assignments import assignments_insert
@@ -71,8 +72,7 @@ class UnassignResult:
 
 def assignments_distribute(
     *,
-    actor: User | None,
-    dataset: Dataset,
+    access: DatasetAccess,
     per_record: int,
     annotators: Sequence[str] | None = None,
     record_ids: Sequence[Any] | None = None,
@@ -88,7 +88,8 @@ def assignments_distribute(
     dataset row. Raises InvalidInput for unknown annotators or records, or k above the number
     of annotators.
     """
-    _require_admin(actor, dataset)
+    access.require_admin()
+    dataset = access.dataset
     if not isinstance(per_record, int) or isinstance(per_record, bool) or per_record < 1:
         raise InvalidInput("per_record must be a whole number of at least 1.", details={"field": "per_record"})
     # ~10^6 small objects (ids, pairs, texts) and no cycles among them: left on, the collector kept
@@ -109,7 +110,7 @@ def assignments_distribute(
         pairs = distribution.plan_distribution(
             [(key, holders.get(key, ())) for key in keys] if holders else [(key, ()) for key in keys], loads, per_record
         )
-        _insert(pairs, actor)
+        _insert(pairs, access.user)
         names = {user.pk: user.username for user in users}
         created = _count_by_user(pairs, names)
     return DistributeResult(
@@ -123,8 +124,7 @@ def assignments_distribute(
 
 def assignments_reassign(
     *,
-    actor: User | None,
-    dataset: Dataset,
+    access: DatasetAccess,
     from_user: str,
     to_users: Sequence[str] | None = None,
     keep_drafts: bool = False,
@@ -137,7 +137,8 @@ def assignments_reassign(
     annotator of the workspace but `from_user`. `from_user` may have left the workspace already.
     Locks the dataset row.
     """
-    _require_admin(actor, dataset)
+    access.require_admin()
+    dataset = access.dataset
     with cyclic_gc_paused(), transaction.atomic():
         locked = _lock(dataset)
         leaving = _holders_named(locked, [from_user])[0]
@@ -158,7 +159,7 @@ def assignments_reassign(
         moved = [record for record, _ in pairs]
         for start in range(0, len(moved), ID_CHUNK):
             Assignment.objects.filter(user_id=leaving.pk, record_id__in=moved[start : start + ID_CHUNK]).delete()
-        _insert(pairs, actor)
+        _insert(pairs, access.user)
     names = {user.pk: user.username for user in targets}
     return ReassignResult(
         from_user=leaving.username,
@@ -171,8 +172,7 @@ def assignments_reassign(
 
 def assignments_unassign(
     *,
-    actor: User | None,
-    dataset: Dataset,
+    access: DatasetAccess,
     users: Sequence[str] | None = None,
     record_ids: Sequence[Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
@@ -182,7 +182,8 @@ def assignments_unassign(
     Narrowed to some holders (usernames or ids) and/or some records (ids, metadata filter);
     with neither, every assignment without a response goes. Locks the dataset row.
     """
-    _require_admin(actor, dataset)
+    access.require_admin()
+    dataset = access.dataset
     with transaction.atomic():
         locked = _lock(dataset)
         assignments = Assignment.objects.filter(record__dataset=locked)
@@ -202,11 +203,6 @@ def assignments_unassign(
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _require_admin(actor: User | None, dataset: Dataset) -> None:
-    if actor is not None:
-        tenancy.require_workspace_admin(actor, dataset.workspace_id)
 
 
 def _lock(dataset: Dataset) -> Dataset:

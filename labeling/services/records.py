@@ -12,25 +12,26 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.errors import NameTaken
-from accounts.models import User
 from config.errors import InvalidInput
 
 from .. import validation
+from ..access import DatasetAccess
 from ..models import Dataset, Question, Record
 from ..sql import records_copy
 from . import suggestions
 from .bulk import BULK_BATCH, MAX_RECORDS_PER_CALL, BulkResult, records_by_external_id
-from .checks import check_on_error, invalid_rows, require_admin, require_ready
+from .checks import check_on_error, invalid_rows, require_ready
 
 
-def records_upsert(*, actor: User, dataset: Dataset, items: Sequence[Any], on_error: str = "reject") -> BulkResult:
-    """Add records in bulk, updating those whose external_id already exists in the dataset.
+def records_upsert(*, access: DatasetAccess, items: Sequence[Any], on_error: str = "reject") -> BulkResult:
+    """Add records in bulk to the accessed dataset, updating those whose external_id already exists there.
 
     Every bad row is reported with its index; with on_error="reject" nothing is written when any row
     is bad, with "skip" the good rows are written and the bad ones listed in `skipped`.
     Suggestions may ride along per record: `{"question": name, "value": ..., "score", "agent", "type"}`.
     """
-    require_admin(actor, dataset)
+    access.require_admin()
+    dataset = access.dataset
     check_on_error(on_error)
     if not isinstance(items, (list, tuple)):
         raise InvalidInput("'records' must be a list.", details={"field": "records"})
@@ -185,11 +186,12 @@ def _record_rows(dataset: Dataset, items: list[Mapping], existing: Mapping[str, 
                                      "submitted_count": submitted}))
 
 
-def record_update(*, actor: User, record: Record, fields: Mapping | None = None, metadata: Mapping | None = None,
-                  external_id: str | None = None) -> Record:
-    """Change one record's fields, metadata or external id, with the same validation as bulk."""
-    dataset = record.dataset
-    require_admin(actor, dataset)
+def record_update(*, access: DatasetAccess, record: Record, fields: Mapping | None = None,
+                  metadata: Mapping | None = None, external_id: str | None = None) -> Record:
+    """Change one record of the accessed dataset: its fields, metadata or external id, with the same
+    validation as bulk."""
+    access.require_admin()
+    dataset = access.dataset
     item = {
         "fields": {**record.fields, **fields} if fields is not None else record.fields,
         "metadata": metadata if metadata is not None else record.metadata,
@@ -212,10 +214,10 @@ def record_update(*, actor: User, record: Record, fields: Mapping | None = None,
     return record
 
 
-def records_delete(*, actor: User, dataset: Dataset, record_ids: Iterable) -> int:
-    """Delete records of one dataset (with their responses and suggestions)."""
-    require_admin(actor, dataset)
+def records_delete(*, access: DatasetAccess, record_ids: Iterable) -> int:
+    """Delete records of the accessed dataset (with their responses and suggestions)."""
+    access.require_admin()
     with transaction.atomic():
-        deleted, _ = Record.objects.filter(dataset=dataset, pk__in=list(record_ids)).delete()
+        deleted, _ = Record.objects.filter(dataset=access.dataset, pk__in=list(record_ids)).delete()
     return deleted
 

@@ -17,12 +17,12 @@ from accounts.models import User
 from config import rows
 
 from .. import validation
-from ..access import RecordAccess
+from ..access import DatasetAccess, RecordAccess
 from ..errors import InvalidResponse, InvalidTransition
 from ..models import Dataset, Question, Record, Response
 from ..sql.response_write import ResponseWriteStatements
 from .bulk import BULK_BATCH
-from .checks import invalid_rows, require_admin, require_ready
+from .checks import invalid_rows, require_ready
 
 # The statuses a response may move to from its current one (None: no response yet).
 ALLOWED_TRANSITIONS = {
@@ -106,11 +106,12 @@ def _dataset_touch(dataset: Dataset, now: datetime) -> None:
         dataset.last_activity_at = now
 
 
-def response_delete(*, actor: User, response: Response) -> None:
-    """Delete a response (its author or an admin) and re-derive the record's status."""
+def response_delete(*, access: DatasetAccess, response: Response) -> None:
+    """Delete a response to a record of the accessed dataset (its author or an admin) and re-derive the
+    record's status."""
     record = response.record
-    if response.user_id != actor.pk:
-        require_admin(actor, record.dataset)
+    if response.user_id != access.user.pk:
+        access.require_admin()
     with transaction.atomic():
         locked = Record.objects.select_for_update().get(pk=record.pk)
         was_submitted = Response.objects.filter(pk=response.pk, status=Response.Status.SUBMITTED).exists()
@@ -118,21 +119,22 @@ def response_delete(*, actor: User, response: Response) -> None:
         if was_submitted:
             locked.submitted_count = max(0, locked.submitted_count - 1)
             locked.save(update_fields=["submitted_count", "updated_at"])
-        status = Record.status_for(locked.submitted_count, record.dataset.min_submitted)
+        status = Record.status_for(locked.submitted_count, access.dataset.min_submitted)
         if locked.status != status:
             locked.status = status
             locked.save(update_fields=["status", "updated_at"])
 
 
-def responses_upsert(*, actor: User, dataset: Dataset, items: Sequence[Mapping]) -> list[Response]:
+def responses_upsert(*, access: DatasetAccess, items: Sequence[Mapping]) -> list[Response]:
     """Write many users' responses at once: an admin logging annotators' answers (Argilla's bulk paths).
 
-    Each item is `{"index", "record", "user", "values", "status"}` with `record` a record of `dataset`;
+    Each item is `{"index", "record", "user", "values", "status"}` with `record` a record of the accessed dataset;
     one response per (record, user) is created or replaced, other users' responses are kept. Every bad
     item is reported with its index and nothing is written when any is bad; respondents must belong to
     the workspace. Locks the records, then re-derives `submitted_count` and `status` in the same transaction.
     """
-    require_admin(actor, dataset)
+    access.require_admin()
+    dataset = access.dataset
     require_ready(dataset)
     respondent_ids = _responses_check(dataset, items, list(dataset.questions.all()))
     now = timezone.now()

@@ -5,14 +5,14 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.models import User
 from config.errors import InvalidInput
 from config.ids import uuid_or_none
 
 from .. import validation
-from ..models import Dataset, Question, Record, Suggestion
+from ..access import DatasetAccess
+from ..models import Question, Record, Suggestion
 from .bulk import BULK_BATCH, MAX_RECORDS_PER_CALL, BulkResult, records_by_external_id
-from .checks import check_on_error, invalid_rows, require_admin
+from .checks import check_on_error, invalid_rows
 
 
 def suggestion_problems(suggestions: Any, questions: Mapping[str, Question]) -> list[dict]:
@@ -52,9 +52,11 @@ def suggestions_write(rows: Iterable[tuple[Record, Mapping]], questions: Mapping
     return len(objects)
 
 
-def suggestions_upsert(*, actor: User, dataset: Dataset, items: Sequence[Any], on_error: str = "reject") -> BulkResult:
-    """Add or replace suggestions in bulk: `{"record_id" | "external_id", "question", "value", ...}`."""
-    require_admin(actor, dataset)
+def suggestions_upsert(*, access: DatasetAccess, items: Sequence[Any], on_error: str = "reject") -> BulkResult:
+    """Add or replace suggestions of the accessed dataset's records in bulk:
+    `{"record_id" | "external_id", "question", "value", ...}`."""
+    access.require_admin()
+    dataset = access.dataset
     check_on_error(on_error)
     if not isinstance(items, (list, tuple)) or len(items) > MAX_RECORDS_PER_CALL:
         raise InvalidInput(f"'suggestions' must be a list of at most {MAX_RECORDS_PER_CALL} items.")

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
 from accounts.models import Membership
+from labeling.access import operator_access
 from labeling.models import Assignment, Dataset, Record, Response
 from labeling.services.distribution import assignments_distribute
 
@@ -175,7 +176,8 @@ def test_dataset_distribution_rejects_a_malformed_filter(admin, dataset, labeler
 
 def test_reassign_moves_unanswered_records_and_keeps_drafts_when_asked(admin, dataset, labelers, stranger, client_for):
     records = RecordFactory.create_batch(6, dataset=dataset)
-    assignments_distribute(actor=None, dataset=dataset, per_record=1, annotators=ids(labelers), record_ids=ids(records))
+    assignments_distribute(access=operator_access(dataset), per_record=1, annotators=ids(labelers),
+                           record_ids=ids(records))
     leaving = labelers[0]
     held = list(Assignment.objects.filter(user=leaving).order_by("record__ordinal").values_list("record_id", flat=True))
     ResponseFactory(record_id=held[0], user=leaving, status=Response.Status.DRAFT)

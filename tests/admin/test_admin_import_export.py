@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from exports.models import ExportJob, ImportJob
 from labeling.models import Dataset, Record
-from labeling.selectors.lookups import record_access_for
+from labeling.selectors.lookups import dataset_access_for, record_access_for
 from labeling.services.records import records_upsert
 from labeling.services.responses import response_write
 
@@ -48,7 +48,8 @@ EXPORT_OPTIONS = {"format": "sft-messages", "response_status": ["submitted"], "t
 
 @pytest.fixture
 def answered(admin, annotator, dataset):
-    record = records_upsert(actor=admin, dataset=dataset, items=[{"fields": {"prompt": "Say hi"}}]).records[0]
+    access = dataset_access_for(user=admin, dataset=dataset)
+    record = records_upsert(access=access, items=[{"fields": {"prompt": "Say hi"}}]).records[0]
     response_write(
         access=record_access_for(user=annotator, record=record), values={"demonstration": "Hi ✓"}, status="submitted"
     )

@@ -4,6 +4,7 @@ import time
 import uuid
 
 from labeling.models import Assignment, uuid7
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services import assignments as assignment_services
 from labeling.services.distribution import assignments_distribute, assignments_reassign
 
@@ -36,13 +37,14 @@ def test_distribute_and_reassign_write_version_7_ids(dataset, admin, make_annota
     make_records(40)
     leaving, *_ = make_annotators(4)
     started = now_ms()
-    assignments_distribute(actor=admin, dataset=dataset, per_record=2)
+    assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=2)
     distributed = list(Assignment.objects.values_list("id", flat=True))
     assert len(distributed) == 80
     assert_version_7_made_between(distributed, started, now_ms())
 
     started = now_ms()
-    moved = assignments_reassign(actor=admin, dataset=dataset, from_user=leaving.username).moved
+    access = dataset_access_for(user=admin, dataset=dataset)
+    moved = assignments_reassign(access=access, from_user=leaving.username).moved
     new = list(Assignment.objects.exclude(id__in=distributed).values_list("id", flat=True))
     assert moved and len(new) == moved
     assert_version_7_made_between(new, started, now_ms())
@@ -53,7 +55,7 @@ def test_distribute_ids_rise_in_unique_index_order(dataset, admin, make_annotato
     makes them one by one, often in the same millisecond, so only distinctness holds there."""
     make_records(30)
     make_annotators(5)
-    assignments_distribute(actor=admin, dataset=dataset, per_record=3)
+    assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=3)
     rows = list(Assignment.objects.order_by("record_id", "user_id").values_list("id", flat=True))
     assert len(set(rows)) == 90
     if is_postgres:
@@ -63,7 +65,8 @@ def test_distribute_ids_rise_in_unique_index_order(dataset, admin, make_annotato
 def test_a_single_assignment_gets_a_version_7_id(dataset, admin, make_annotators, make_records):
     [record], [user] = make_records(1), make_annotators(1)
     started = now_ms()
-    assignment = assignment_services.assignment_add(actor=admin, record=record, user=user)
+    access = dataset_access_for(user=admin, dataset=record.dataset)
+    assignment = assignment_services.assignment_add(access=access, record=record, user=user)
     assignment.refresh_from_db()
     assert_version_7_made_between([assignment.pk], started, now_ms())
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from config.errors import InvalidInput, PermissionDenied
 from labeling.models import Assignment, Response
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services.distribution import assignments_distribute, assignments_reassign, assignments_unassign
 
 from ..factories import AssignmentFactory, MembershipFactory, RecordFactory, ResponseFactory, UserFactory
@@ -77,7 +78,7 @@ def test_distribute_invariants_hold_and_a_second_run_changes_nothing(world, data
         }[mode]
 
         result = assignments_distribute(
-            actor=admin, dataset=dataset, per_record=k,
+            access=dataset_access_for(user=admin, dataset=dataset), per_record=k,
             annotators=None if chosen is None else [u.username for u in chosen], **kwargs,
         )
 
@@ -97,7 +98,7 @@ def test_distribute_invariants_hold_and_a_second_run_changes_nothing(world, data
         assert result.loads == {u.username: n for u, n in zip(pool, loads_of(after, pool).values())}
 
         again = assignments_distribute(
-            actor=admin, dataset=dataset, per_record=k,
+            access=dataset_access_for(user=admin, dataset=dataset), per_record=k,
             annotators=None if chosen is None else [u.username for u in chosen], **kwargs,
         )
         assert again.created == 0
@@ -128,7 +129,7 @@ def test_reassign_moves_only_unanswered_records_balanced(world, dataset, admin, 
         )
 
         result = assignments_reassign(
-            actor=admin, dataset=dataset, from_user=leaving.username,
+            access=dataset_access_for(user=admin, dataset=dataset), from_user=leaving.username,
             to_users=None if targets is None else [u.pk for u in targets], keep_drafts=keep_drafts,
         )
 
@@ -148,7 +149,7 @@ def test_reassign_moves_only_unanswered_records_balanced(world, dataset, admin, 
         assert result.moved == len(new_pairs)
         assert_no_better_move(new_pairs, after, loads_of(after, pool))
         again = assignments_reassign(
-            actor=admin, dataset=dataset, from_user=leaving.username,
+            access=dataset_access_for(user=admin, dataset=dataset), from_user=leaving.username,
             to_users=None if targets is None else [u.pk for u in targets], keep_drafts=keep_drafts,
         )
         assert again.moved == 0 and snapshot(dataset) == {r: frozenset(u) for r, u in after.items() if u}
@@ -158,7 +159,8 @@ def test_only_annotators_of_the_workspace_can_receive_records(world, dataset, ad
     annotators, stranger, _ = world
     for name in [stranger.username, admin.username, "nobody", str(stranger.pk)]:
         with pytest.raises(InvalidInput) as error:
-            assignments_distribute(actor=admin, dataset=dataset, per_record=1, annotators=[annotators[0].username, name])
+            access = dataset_access_for(user=admin, dataset=dataset)
+            assignments_distribute(access=access, per_record=1, annotators=[annotators[0].username, name])
         assert name in error.value.message
     assert not Assignment.objects.exists()
 
@@ -166,47 +168,52 @@ def test_only_annotators_of_the_workspace_can_receive_records(world, dataset, ad
 def test_distribute_refuses_more_per_record_than_annotators(world, dataset, admin):
     annotators, _, _ = world
     with pytest.raises(InvalidInput, match="only 2 are chosen"):
-        assignments_distribute(actor=admin, dataset=dataset, per_record=3, annotators=[a.username for a in annotators[:2]])
+        access = dataset_access_for(user=admin, dataset=dataset)
+        assignments_distribute(access=access, per_record=3, annotators=[a.username for a in annotators[:2]])
 
 
 def test_record_ids_of_another_dataset_are_refused(world, dataset, other_dataset, admin):
     foreign = RecordFactory(dataset=other_dataset)
     with pytest.raises(InvalidInput, match="not records of this dataset"):
-        assignments_distribute(actor=admin, dataset=dataset, per_record=1, record_ids=[str(foreign.pk)])
+        access = dataset_access_for(user=admin, dataset=dataset)
+        assignments_distribute(access=access, per_record=1, record_ids=[str(foreign.pk)])
     assert not Assignment.objects.exists()
 
 
 def test_metadata_filter_keys_are_not_lookups(world, dataset, admin):
-    result = assignments_distribute(actor=admin, dataset=dataset, per_record=1, metadata={"category__contains": "a"})
+    access = dataset_access_for(user=admin, dataset=dataset)
+    result = assignments_distribute(access=access, per_record=1, metadata={"category__contains": "a"})
     assert result.records_selected == 0
 
 
 def test_annotators_cannot_distribute(world, dataset):
     annotators, _, _ = world
     with pytest.raises(PermissionDenied):
-        assignments_distribute(actor=annotators[0], dataset=dataset, per_record=1)
+        assignments_distribute(access=dataset_access_for(user=annotators[0], dataset=dataset), per_record=1)
 
 
 def test_unassign_keeps_assignments_with_responses(world, dataset, admin):
     annotators, _, records = world
-    assignments_distribute(actor=admin, dataset=dataset, per_record=2)
+    assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=2)
     answered = Assignment.objects.filter(user=annotators[0]).first()
     ResponseFactory(record=answered.record, user=annotators[0], status="draft")
-    result = assignments_unassign(actor=admin, dataset=dataset, users=[annotators[0].username])
+    access = dataset_access_for(user=admin, dataset=dataset)
+    result = assignments_unassign(access=access, users=[annotators[0].username])
     assert result.kept_with_responses == 1
     assert result.removed == result.per_annotator[annotators[0].username]
     assert list(Assignment.objects.filter(user=annotators[0])) == [answered]
-    everything = assignments_unassign(actor=admin, dataset=dataset, metadata={"category": ["a", "b"]})
+    access = dataset_access_for(user=admin, dataset=dataset)
+    everything = assignments_unassign(access=access, metadata={"category": ["a", "b"]})
     assert Assignment.objects.count() == 1 and everything.kept_with_responses == 1
-    assert assignments_unassign(actor=admin, dataset=dataset).removed == 0
+    assert assignments_unassign(access=dataset_access_for(user=admin, dataset=dataset)).removed == 0
 
 
 def test_reassign_from_someone_who_left_the_workspace(world, workspace, dataset, admin):
     annotators, _, _ = world
-    assignments_distribute(actor=admin, dataset=dataset, per_record=1)
+    assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=1)
     leaving = annotators[0]
     held = Assignment.objects.filter(user=leaving).count()
     leaving.memberships.filter(workspace=workspace).delete()
-    result = assignments_reassign(actor=admin, dataset=dataset, from_user=leaving.username)
+    result = assignments_reassign(access=dataset_access_for(user=admin, dataset=dataset), from_user=leaving.username)
     assert result.moved == held and not Assignment.objects.filter(user=leaving).exists()
     assert sorted(Counter(Assignment.objects.values_list("user_id", flat=True)).values()) == [3, 3, 3, 3]

@@ -49,7 +49,8 @@ def test_assigned_mode_hands_out_only_assigned_records(dataset, admin, make_anno
     dataset.save()
     make_records(15)
     users = make_annotators(5)
-    assignments_distribute(actor=admin, dataset=dataset, per_record=2, annotators=[u.username for u in users[:4]])
+    access = dataset_access_for(user=admin, dataset=dataset)
+    assignments_distribute(access=access, per_record=2, annotators=[u.username for u in users[:4]])
     done = run_all(users, dataset)
     assigned = set(Assignment.objects.values_list("record_id", "user_id"))
     submitted = {(record_id, user.pk) for user, ids in done.items() for record_id in ids}

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from config.errors import Conflict
 from labeling.models import Assignment, Record
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services.distribution import assignments_distribute
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -74,7 +75,7 @@ def wait_for_a_lock_wait(timeout=20.0):
 def test_an_assignment_added_during_the_insert_is_a_conflict(dataset, admin, make_annotators, make_records):
     [record], [user] = make_records(1), make_annotators(1)
     adder = held_open(lambda: Assignment.objects.create(record=record, user=user, assigned_by=admin))
-    distribution = in_thread(lambda: assignments_distribute(actor=admin, dataset=dataset, per_record=1))
+    distribution = in_thread(lambda: assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=1))
     wait_for_a_lock_wait()
 
     assert "error" not in adder()
@@ -91,7 +92,7 @@ def test_a_record_deleted_while_the_distribution_inserts_makes_it_a_conflict(dat
     gone, kept = make_records(2)
     make_annotators(1)
     deleter = held_open(lambda: Record.objects.filter(pk=gone.pk).delete())
-    distribution = in_thread(lambda: assignments_distribute(actor=admin, dataset=dataset, per_record=1))
+    distribution = in_thread(lambda: assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=1))
     wait_for_a_lock_wait()
 
     assert "error" not in deleter()
@@ -105,7 +106,7 @@ def test_a_record_deleted_during_an_uncommitted_distribution_waits_and_is_refuse
                                                                                  make_records):
     """Django deletes the record's assignments first, but cannot see the distribution's before it commits."""
     [record], [user] = make_records(1), make_annotators(1)
-    distribution = held_open(lambda: assignments_distribute(actor=admin, dataset=dataset, per_record=1))
+    distribution = held_open(lambda: assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=1))
     deleter = in_thread(lambda: Record.objects.filter(pk=record.pk).delete())
     wait_for_a_lock_wait()
 

@@ -2,7 +2,7 @@ import pytest
 from celery import current_app
 
 from accounts.models import Membership
-from labeling.selectors.lookups import record_access_for
+from labeling.selectors.lookups import dataset_access_for, record_access_for
 from labeling.services.records import records_upsert
 from labeling.services.responses import response_write
 from tests.factories import MembershipFactory, UserFactory
@@ -45,7 +45,7 @@ def add_records(admin):
 
     def make(dataset, items):
         rows = [item if isinstance(item, dict) else {"fields": {"prompt": item}} for item in items]
-        return records_upsert(actor=admin, dataset=dataset, items=rows).records
+        return records_upsert(access=dataset_access_for(user=admin, dataset=dataset), items=rows).records
 
     return make
 
@@ -79,7 +79,7 @@ def rich_dataset(admin, workspace):
         ],
         metadata_properties=[{"name": "lang", "type": "terms"}, {"name": "level", "type": "integer"}],
     )
-    return dataset_publish(actor=admin, dataset=dataset)
+    return dataset_publish(access=dataset_access_for(user=admin, dataset=dataset))
 
 
 @pytest.fixture

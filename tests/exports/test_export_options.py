@@ -5,7 +5,7 @@ import pytest
 from config.errors import InvalidInput, NotFound, PermissionDenied
 from exports.errors import IncompatibleDatasets
 from exports.services import export_jobs
-from labeling.selectors.lookups import record_access_for
+from labeling.selectors.lookups import dataset_access_for, record_access_for
 from labeling.services.datasets import dataset_update
 from tests.factories import DatasetFactory
 
@@ -116,7 +116,8 @@ def test_consolidates_datasets_of_several_workspaces(owner, dataset, other_datas
     from labeling.services.records import records_upsert
     from labeling.services.responses import response_write
 
-    (theirs,) = records_upsert(actor=owner, dataset=other_dataset, items=[{"fields": {"prompt": "theirs"}}]).records
+    access = dataset_access_for(user=owner, dataset=other_dataset)
+    (theirs,) = records_upsert(access=access, items=[{"fields": {"prompt": "theirs"}}]).records
     response_write(
         access=record_access_for(user=owner, record=theirs), values={"demonstration": "t"}, status="submitted"
     )
@@ -168,6 +169,6 @@ def test_access_lost_before_the_job_runs_fails_it(admin, dataset, three_records,
 
 
 def test_exports_follow_the_dataset_min_submitted(admin, dataset, three_records, run_export, job_file):
-    dataset_update(actor=admin, dataset=dataset, min_submitted=2)
+    dataset_update(access=dataset_access_for(user=admin, dataset=dataset), min_submitted=2)
     job = run_export([dataset], "sft-prompt-completion", completed_only=True)
     assert completions(job_file, job) == ["short", "a much longer answer"]

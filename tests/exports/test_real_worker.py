@@ -21,6 +21,7 @@ from django.utils import timezone
 from exports.models import ExportJob, ImportJob
 from exports.services import export_jobs, import_jobs
 from labeling.models import Record, Response
+from labeling.selectors.lookups import dataset_access_for
 
 pytestmark = [
     pytest.mark.redis,
@@ -109,7 +110,8 @@ def test_worker_runs_imports_and_exports_and_survives_sigkill(admin, dataset, la
         from django.core.files import File
 
         upload = File(handle, name="prompts.csv")
-        imported = import_jobs.import_job_create(actor=admin, dataset=dataset, file=upload, filename="prompts.csv")
+        access = dataset_access_for(user=admin, dataset=dataset)
+        imported = import_jobs.import_job_create(access=access, file=upload, filename="prompts.csv")
     job = wait_for(lambda: finished(ImportJob, imported.pk))
     assert job.status == "succeeded" and job.created_count == 1, job.error
 

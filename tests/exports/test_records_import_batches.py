@@ -7,6 +7,7 @@ import pytest
 
 from exports import importing
 from labeling.models import Record
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services import records as record_services
 
 
@@ -16,7 +17,7 @@ def small_batches(monkeypatch):
 
 
 def test_upsert_with_duplicates_and_bad_rows_across_batches(admin, dataset, tmp_path, small_batches):
-    record_services.records_upsert(actor=admin, dataset=dataset, items=[
+    record_services.records_upsert(access=dataset_access_for(user=admin, dataset=dataset), items=[
         {"external_id": "kept", "fields": {"prompt": "old"}, "metadata": {"topic": "a"}},
         {"external_id": "changed", "fields": {"prompt": "old"}, "metadata": {"topic": "a"}},
     ])
@@ -31,7 +32,8 @@ def test_upsert_with_duplicates_and_bad_rows_across_batches(admin, dataset, tmp_
         "n2,second,z\n",
         encoding="utf-8",
     )
-    result = importing.records_import_file(actor=admin, dataset=dataset, path=path, file_format="csv", on_error="skip")
+    access = dataset_access_for(user=admin, dataset=dataset)
+    result = importing.records_import_file(access=access, path=path, file_format="csv", on_error="skip")
 
     assert (result.rows, result.created, result.updated, result.bad_count) == (6, 3, 1, 2)
     assert [row["line"] for row in result.bad_rows] == [5, 6]

@@ -6,6 +6,7 @@ from accounts.errors import NameTaken
 from config.errors import InvalidInput, NotFound, PermissionDenied
 from labeling.errors import DatasetNotDraft, SchemaFrozen
 from labeling.models import Dataset, Question
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services import datasets as dataset_services
 
 from ..factories import RecordFactory
@@ -37,7 +38,7 @@ def test_create_with_nested_schema_then_publish(admin, workspace):
         {"value": "c", "text": "c", "description": None},
     ]}
     assert dataset.questions.get(name="tags").settings["options_order"] == "natural"
-    assert dataset_services.dataset_publish(actor=admin, dataset=dataset).status == "ready"
+    assert dataset_services.dataset_publish(access=dataset_access_for(user=admin, dataset=dataset)).status == "ready"
 
 
 @pytest.mark.parametrize(
@@ -80,31 +81,35 @@ def test_dataset_names_the_sdks_can_read(admin, workspace, name):
 def test_publish_needs_a_field_and_a_required_question(admin, workspace):
     dataset = create(admin, workspace, fields=[], questions=[{"name": "a", "type": "text", "required": False}])
     with pytest.raises(InvalidInput, match="Add at least one field"):
-        dataset_services.dataset_publish(actor=admin, dataset=dataset)
-    dataset_services.field_create(actor=admin, dataset=dataset, name="prompt")
+        dataset_services.dataset_publish(access=dataset_access_for(user=admin, dataset=dataset))
+    dataset_services.field_create(access=dataset_access_for(user=admin, dataset=dataset), name="prompt")
     with pytest.raises(InvalidInput, match="Add at least one required question"):
-        dataset_services.dataset_publish(actor=admin, dataset=dataset)
+        dataset_services.dataset_publish(access=dataset_access_for(user=admin, dataset=dataset))
     assert Dataset.objects.get(pk=dataset.pk).status == "draft"
 
 
 def test_schema_frozen_once_ready_with_records(admin, dataset):
     RecordFactory(dataset=dataset)
     with pytest.raises(DatasetNotDraft):
-        dataset_services.question_create(actor=admin, dataset=dataset, name="new", type="text")
+        access = dataset_access_for(user=admin, dataset=dataset)
+        dataset_services.question_create(access=access, name="new", type="text")
     with pytest.raises(SchemaFrozen):
-        dataset_services.schema_item_delete(actor=admin, item=dataset.questions.get(name="quality"))
+        dataset_services.schema_item_delete(access=dataset_access_for(user=admin, dataset=dataset),
+                                            item=dataset.questions.get(name="quality"))
     quality = dataset.questions.get(name="quality")
     with pytest.raises(SchemaFrozen, match="Options cannot be added"):
-        dataset_services.question_update(actor=admin, question=quality, settings={"options": [1, 2, 3]})
-    dataset_services.question_update(actor=admin, question=quality, title="Prompt quality", description="1 to 5")
+        access = dataset_access_for(user=admin, dataset=quality.dataset)
+        dataset_services.question_update(access=access, question=quality, settings={"options": [1, 2, 3]})
+    access = dataset_access_for(user=admin, dataset=quality.dataset)
+    dataset_services.question_update(access=access, question=quality, title="Prompt quality", description="1 to 5")
     assert Question.objects.get(pk=quality.pk).title == "Prompt quality"
     assert len(Question.objects.get(pk=quality.pk).settings["options"]) == 5
 
 
 def test_metadata_properties_may_be_added_after_publishing(admin, dataset):
     RecordFactory(dataset=dataset)
-    prop = dataset_services.metadata_property_create(actor=admin, dataset=dataset, name="tokens", type="integer",
-                                             settings={"min": 0})
+    prop = dataset_services.metadata_property_create(access=dataset_access_for(user=admin, dataset=dataset),
+                                                     name="tokens", type="integer", settings={"min": 0})
     assert prop.settings == {"type": "integer", "min": 0, "max": None}
 
 

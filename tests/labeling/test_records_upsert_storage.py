@@ -12,6 +12,7 @@ import pytest
 from labeling import validation
 from labeling.errors import InvalidRecords
 from labeling.models import Record
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services import records as record_services
 
 from ..factories import DatasetFactory
@@ -55,11 +56,13 @@ def test_copy_path_stores_what_the_orm_path_stores(admin, dataset, monkeypatch):
     twin = DatasetFactory(workspace=dataset.workspace)
     copied = []
     for batch in (FIRST, SECOND):
-        copied.append(record_services.records_upsert(actor=admin, dataset=dataset, items=batch))
+        access = dataset_access_for(user=admin, dataset=dataset)
+        copied.append(record_services.records_upsert(access=access, items=batch))
         _check_result_matches_rows(copied[-1])
     with monkeypatch.context() as patch:
         patch.setattr(record_services, "_records_write_postgres", record_services._records_write_orm)
-        orm = [record_services.records_upsert(actor=admin, dataset=twin, items=batch) for batch in (FIRST, SECOND)]
+        access = dataset_access_for(user=admin, dataset=twin)
+        orm = [record_services.records_upsert(access=access, items=batch) for batch in (FIRST, SECOND)]
 
     assert _stored(dataset) == _stored(twin)
     assert [(r.created, r.updated) for r in copied] == [(r.created, r.updated) for r in orm] == [(5, 0), (1, 3)]
@@ -72,10 +75,10 @@ def test_copy_path_stores_what_the_orm_path_stores(admin, dataset, monkeypatch):
 @pytest.mark.postgres
 def test_copy_path_timestamps(admin, dataset):
     before = datetime.datetime.now(datetime.UTC)
-    first = record_services.records_upsert(actor=admin, dataset=dataset, items=FIRST)
+    first = record_services.records_upsert(access=dataset_access_for(user=admin, dataset=dataset), items=FIRST)
     created = {r.pk: (r.inserted_at, r.updated_at) for r in Record.objects.filter(dataset=dataset)}
     assert all(before <= inserted == updated for inserted, updated in created.values())
-    second = record_services.records_upsert(actor=admin, dataset=dataset, items=SECOND)
+    second = record_services.records_upsert(access=dataset_access_for(user=admin, dataset=dataset), items=SECOND)
     a = Record.objects.get(dataset=dataset, external_id="a")
     assert a.pk == first.ids[0] == second.ids[0]
     assert a.inserted_at == created[a.pk][0] < a.updated_at
@@ -85,21 +88,24 @@ def test_copy_path_timestamps(admin, dataset):
 
 @pytest.mark.postgres
 def test_copy_path_continues_ordinals_and_keeps_duplicates_out(admin, dataset):
-    record_services.records_upsert(actor=admin, dataset=dataset, items=[{"fields": {"prompt": "x"}}] * 3)
+    access = dataset_access_for(user=admin, dataset=dataset)
+    record_services.records_upsert(access=access, items=[{"fields": {"prompt": "x"}}] * 3)
     rows = [{"external_id": "d", "fields": {"prompt": "1"}}, {"external_id": "d", "fields": {"prompt": "2"}},
             {"fields": {"prompt": "3"}}]
     with pytest.raises(InvalidRecords):
-        record_services.records_upsert(actor=admin, dataset=dataset, items=rows)
-    result = record_services.records_upsert(actor=admin, dataset=dataset, items=rows, on_error="skip")
+        record_services.records_upsert(access=dataset_access_for(user=admin, dataset=dataset), items=rows)
+    access = dataset_access_for(user=admin, dataset=dataset)
+    result = record_services.records_upsert(access=access, items=rows, on_error="skip")
     assert result.skipped == [{"index": 1, "field": "external_id", "message": "external_id 'd' repeats row 0."}]
     added = [(ordinal, external_id, fields) for ordinal, external_id, fields, *_ in _stored(dataset)][3:]
     assert added == [(4, "d", {"prompt": "1"}), (5, None, {"prompt": "3"})]
 
 
 def test_ids_and_records_follow_the_input_order(admin, dataset):
-    record_services.records_upsert(actor=admin, dataset=dataset, items=[{"external_id": "old", "fields": {"prompt": "o"}}])
+    access = dataset_access_for(user=admin, dataset=dataset)
+    record_services.records_upsert(access=access, items=[{"external_id": "old", "fields": {"prompt": "o"}}])
     result = record_services.records_upsert(
-        actor=admin, dataset=dataset,
+        access=dataset_access_for(user=admin, dataset=dataset),
         items=[{"fields": {"prompt": "n1"}}, {"external_id": "old", "fields": {"prompt": "o2"}}, {"fields": {}}],
         on_error="skip",
     )

@@ -3,7 +3,7 @@ import pytest
 from config.errors import NotFound
 from labeling.errors import InvalidResponse, InvalidTransition
 from labeling.models import Record, Response
-from labeling.selectors.lookups import record_access_for
+from labeling.selectors.lookups import dataset_access_for, record_access_for
 from labeling.services import datasets as dataset_services
 from labeling.services import responses as response_services
 
@@ -119,7 +119,7 @@ def test_min_submitted_change_rederives_status(admin, annotator, record):
         access=record_access_for(user=annotator, record=record), values={"demonstration": "A"}, status="submitted"
     )
     assert Record.objects.get(pk=record.pk).status == "completed"
-    dataset_services.dataset_update(actor=admin, dataset=record.dataset, min_submitted=2)
+    dataset_services.dataset_update(access=dataset_access_for(user=admin, dataset=record.dataset), min_submitted=2)
     assert Record.objects.get(pk=record.pk).status == "pending"
 
 

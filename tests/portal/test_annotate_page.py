@@ -1,4 +1,5 @@
 from labeling.models import Claim
+from labeling.selectors.lookups import dataset_access_for
 
 from ..factories import MetadataPropertyFactory, RecordFactory, ResponseFactory, SuggestionFactory
 
@@ -70,12 +71,12 @@ def test_all_question_types_render_with_labels(annotator_client, admin, dataset,
 
     dataset.status = "draft"
     dataset.save()
-    dataset_services.question_create(actor=admin, dataset=dataset, name="tone", type="label_selection",
-                             settings={"options": ["formal", "casual"]})
-    dataset_services.question_create(actor=admin, dataset=dataset, name="tags", type="multi_label_selection",
-                             settings={"options": ["math", "code", "poetry"]})
-    dataset_services.question_create(actor=admin, dataset=dataset, name="order", type="ranking",
-                             settings={"options": ["a", "b"]})
+    access = dataset_access_for(user=admin, dataset=dataset)
+    dataset_services.question_create(access=access, name="tone", type="label_selection",
+                                     settings={"options": ["formal", "casual"]})
+    dataset_services.question_create(access=access, name="tags", type="multi_label_selection",
+                                     settings={"options": ["math", "code", "poetry"]})
+    dataset_services.question_create(access=access, name="order", type="ranking", settings={"options": ["a", "b"]})
     dataset.status = "ready"
     dataset.save()
     RecordFactory(dataset=dataset)

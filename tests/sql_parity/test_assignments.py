@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from labeling import distribution
 from labeling.models import Assignment
+from labeling.selectors.lookups import dataset_access_for
 from labeling.services.distribution import assignments_distribute
 from labeling.sql.assignments import assignments_insert
 
@@ -64,7 +65,7 @@ def test_the_statement_writes_what_bulk_create_writes(planned, admin):
 
 def test_the_distribution_writes_the_planned_pairs_on_every_database(dataset, admin, planned):
     """Whichever writer the database gets, a distribution from nothing writes the planner's pairs."""
-    assignments_distribute(actor=admin, dataset=dataset, per_record=2)
+    assignments_distribute(access=dataset_access_for(user=admin, dataset=dataset), per_record=2)
 
     rows = _rows()
     assert len(rows) == len({(record, user) for record, user, _ in rows}) == 7 * 2

@@ -11,7 +11,7 @@ from exports.commands import command_actor
 from exports.models import JobStatus
 from exports.progress import ProgressBar
 from exports.services import import_jobs
-from labeling.selectors.lookups import dataset_get_by_name
+from labeling.selectors.lookups import dataset_access_for, dataset_get_by_name
 
 
 def _mapping(pairs: list[str]) -> dict:
@@ -54,7 +54,8 @@ class Command(BaseCommand):
                 upload = File(handle, name=path.name)
                 upload.size = os.path.getsize(path)
                 job = import_jobs.import_job_create(
-                    actor=actor, dataset=dataset, file=upload, filename=path.name, format=options["format"],
+                    access=dataset_access_for(user=actor, dataset=dataset), file=upload, filename=path.name,
+                    format=options["format"],
                     mapping=_mapping(options["map"]), on_error="skip" if options["skip_bad_rows"] else "reject",
                     enqueue=False,
                 )

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
+from labeling.access import operator_access
 from labeling.models import Dataset
 from labeling.services.distribution import assignments_distribute
 
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         target = dataset_from_path(dataset)
         try:
             result = assignments_distribute(
-                actor=None, dataset=target, per_record=per_record, annotators=annotators,
+                access=operator_access(target), per_record=per_record, annotators=annotators,
                 metadata=metadata_filters(filter) or None, only_unassigned=only_unassigned,
             )
         except DomainError as error:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
+from labeling.access import operator_access
 from labeling.services.distribution import assignments_reassign
 
 from .distribute import dataset_from_path, names
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         target = dataset_from_path(dataset)
         try:
             result = assignments_reassign(
-                actor=None, dataset=target, from_user=from_user, to_users=to_users, keep_drafts=keep_drafts
+                access=operator_access(target), from_user=from_user, to_users=to_users, keep_drafts=keep_drafts
             )
         except DomainError as error:
             raise CommandError(error.message) from None
