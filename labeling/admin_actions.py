@@ -13,7 +13,6 @@ the dataset's workspace, so a posted foreign user id fails validation. A service
 nothing.
 """
 
-import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -26,6 +25,7 @@ from django.template.response import TemplateResponse
 from accounts import tenancy
 from accounts.models import User
 from config.errors import DomainError
+from config.ids import uuid_or_none
 
 from .models import Assignment, Dataset
 from .selectors.lookups import dataset_access_for
@@ -194,9 +194,8 @@ def selection_refused(modeladmin, request, queryset: QuerySet, noun: str) -> boo
     """
     if _select_across(request):
         return False
-    try:
-        wanted = {uuid.UUID(value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)}
-    except ValueError:
+    wanted = {uuid_or_none(value) for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)}
+    if None in wanted:
         wanted = None
     if wanted is not None and queryset.count() == len(wanted):
         return False

@@ -4,12 +4,12 @@ Searches are exact (or prefix) matches on indexed columns, so every changelist s
 """
 
 import json
-import uuid
 
 from django.db.models import Q
 from django.utils.html import format_html
 
 from config.admin import ScopedRelatedFilter
+from config.ids import uuid_or_none
 
 
 def pretty_json(value):
@@ -46,8 +46,6 @@ class ExactSearchMixin:
         condition = Q()
         for name in self.exact_search_fields:
             condition |= Q(**{f"{name}__{lookup}": value})
-        try:
-            condition |= Q(pk=uuid.UUID(term))
-        except ValueError:
-            pass
+        if (pk := uuid_or_none(term)) is not None:
+            condition |= Q(pk=pk)
         return queryset.filter(condition), False
