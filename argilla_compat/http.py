@@ -131,15 +131,13 @@ def endpoint(**handlers: Callable[..., HttpResponse]):
 
     @csrf_exempt
     def view(request: HttpRequest, **kwargs) -> HttpResponse:
-        # Failed keys are counted per client address, as on our own API (DESIGN §9); only failures count,
-        # so the v1 SDK's frequent GET /api/me calls with a good key never reach the limit.
-        throttle = FailedAuthThrottle()
-        if API_KEY_HEADER in request.META and throttle.is_blocked(request):
-            return detail_response(429, "Too many failed authentication attempts; try again later.")
+        # Failed keys are counted per client address, as on our own API (DESIGN §9): only failures count
+        # and a valid key is never refused, so the v1 SDK's frequent GET /api/me calls never reach the limit.
         found = _authenticate(request)
         if found is None:
-            if API_KEY_HEADER in request.META:
-                throttle.record_failure(request)
+            throttle = FailedAuthThrottle()
+            if API_KEY_HEADER in request.META and throttle.is_over_limit_after_failure(request):
+                return detail_response(429, throttle.refusal)
             return detail_response(401, "Could not validate credentials")
         user, _, secret = found
         handler = handlers.get(request.method)

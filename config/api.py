@@ -22,6 +22,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .client_address import client_bucket
 from .errors import DomainError, InvalidInput
 
 
@@ -147,45 +148,43 @@ class FailedAuthThrottle(SimpleRateThrottle):
     """Counts failed API-key attempts per client address in the cache (DESIGN §9).
 
     A fixed window of `DEFAULT_THROTTLE_RATES["failed_auth"]` (e.g. 30/min): once an address has
-    failed that often, every key it presents is refused with 429 until the window ends, so guessing
-    cannot tell a right key from a wrong one. Requests without an Authorization header (sessions)
-    are not affected. With REDIS_URL unset the cache is per process, which bounds an attacker per
-    worker rather than globally.
+    failed that often, its further wrong keys get 429 instead of 401 until the window ends. A valid
+    key is never refused, so one abuser behind a shared proxy cannot lock out everyone behind it;
+    what keeps keys from being guessed is their 256 random bits (accounts.keys), not this counter.
+    The address is the socket peer unless proxies are trusted (config.client_address), so a client
+    cannot dodge the count by sending its own X-Forwarded-For. With REDIS_URL unset the cache is
+    per process, which bounds an attacker per worker rather than globally.
     """
 
     scope = "failed_auth"
     cache_format = "api:failed-auth:%(ident)s"
+    refusal = "Too many failed authentication attempts; try again later."
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"ident": self.get_ident(request)}
+        return self.cache_format % {"ident": client_bucket(request)}
 
-    def is_blocked(self, request) -> bool:
-        return (self.cache.get(self.get_cache_key(request, None)) or 0) >= self.num_requests
-
-    def record_failure(self, request) -> None:
+    def is_over_limit_after_failure(self, request) -> bool:
+        """Count one failed key from the request's address; True once it has failed more than the limit."""
         key = self.get_cache_key(request, None)
         self.cache.add(key, 0, timeout=self.duration)
         try:
-            self.cache.incr(key)
+            failures = self.cache.incr(key)
         except ValueError:  # the window expired between add() and incr()
             self.cache.set(key, 1, timeout=self.duration)
+            failures = 1
+        return failures > self.num_requests
 
 
 class FailedAuthThrottleMixin:
-    """Apply `FailedAuthThrottle` around DRF's authentication step; any API view can mix it in."""
+    """Apply `FailedAuthThrottle` to DRF's authentication step; any API view can mix it in."""
 
     def perform_authentication(self, request):
-        if "HTTP_AUTHORIZATION" not in request.META:
-            return super().perform_authentication(request)
-        throttle = FailedAuthThrottle()
-        if throttle.is_blocked(request):
-            raise exceptions.Throttled(
-                wait=throttle.duration, detail="Too many failed authentication attempts; try again later."
-            )
         try:
             return super().perform_authentication(request)
         except exceptions.AuthenticationFailed:
-            throttle.record_failure(request)
+            throttle = FailedAuthThrottle()
+            if throttle.is_over_limit_after_failure(request):
+                raise exceptions.Throttled(wait=throttle.duration, detail=throttle.refusal) from None
             raise
 
 

@@ -6,8 +6,8 @@ labelers from recording responses, so connection failures are logged and treated
 
 Django's Redis cache builds a new `redis.Redis` client for every operation, over a shared
 connection pool; building one fills a table of response callbacks, which costs more CPU than the
-command it sends, and every key-authenticated API call reads the failed-attempts counter
-(`config.api.FailedAuthThrottle`). A `redis.Redis` client is safe to share between threads (each
+command it sends, and sign-in limits and the failed-key counter (`config.api.FailedAuthThrottle`)
+use it on every attempt. A `redis.Redis` client is safe to share between threads (each
 command takes a pooled connection), so one per pool is kept instead (bench/README.md).
 """
 

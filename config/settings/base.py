@@ -39,6 +39,11 @@ if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# How many reverse proxies in front of the app append the client's address to X-Forwarded-For
+# (config.client_address). 0 (the default) ignores the header: the socket peer is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of proxies in front of the app: 0 or more.")
 
 INSTALLED_APPS = [
     "accounts.apps.AdminConfig",  # django.contrib.admin with our tenancy-aware default site

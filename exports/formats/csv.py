@@ -10,13 +10,22 @@ EXTENSION = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
 ROWS = "examples"
 
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection"), the
+# full-width forms included: Excel with an East Asian input method reads `＝` as `=`.
+FORMULA_SIGNS = frozenset("=+-@＝＋－＠")
+# Tab and CR open a cell OWASP lists as dangerous on their own, and spreadsheets that trim the cell
+# on import ("Trim spaces") turn any leading whitespace, line feeds included, into nothing.
+WHITESPACE_STARTS = ("\t", "\r")
 
 
 def neutralise(text: str) -> str:
-    """Prefix a would-be formula with a single quote so spreadsheets show it as text."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Prefix a would-be formula with a single quote so spreadsheets show it as text.
+
+    A would-be formula starts with a formula sign, possibly after whitespace, or with tab or CR.
+    """
+    if text.startswith(WHITESPACE_STARTS) or text.lstrip()[:1] in FORMULA_SIGNS:
+        return "'" + text
+    return text
 
 
 def encode(value: Any, kind: str) -> str:

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import ApiKey
 from accounts.services import api_key_revoke
 
-from .conftest import ArgillaClient
+from .conftest import PREFIX, ArgillaClient
 
 PATHS = ["/api/me", "/api/v1/me", "/api/v1/me/workspaces", "/api/v1/me/datasets", "/api/_info"]
 
@@ -76,14 +76,21 @@ def test_key_use_is_recorded(owner, as_owner):
     assert ApiKey.objects.get(user=owner).last_used_at is not None
 
 
-def test_failed_keys_are_throttled_per_address(settings, as_owner):
+def forwarded_get(client: ArgillaClient, path: str, forwarded_for: str):
+    return client.client.get(PREFIX + path, HTTP_X_FORWARDED_FOR=forwarded_for, **client.headers)
+
+
+def test_failed_keys_are_throttled_per_address_and_never_refuse_a_valid_key(settings, as_owner):
     limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["failed_auth"].split("/")[0])
     wrong = ArgillaClient("dk_wrong")
-    for _ in range(limit):
-        assert wrong.get("/api/v1/me").status_code == 401
-    assert wrong.get("/api/v1/me").status_code == 429
-    # Once blocked, even a right key is refused, so guessing learns nothing.
-    assert as_owner.get("/api/v1/me").status_code == 429
+    for n in range(limit):
+        # A changing X-Forwarded-For does not help: no proxy is trusted by default.
+        assert forwarded_get(wrong, "/api/v1/me", f"192.0.2.{n}").status_code == 401
+    response = forwarded_get(wrong, "/api/v1/me", "192.0.2.250")
+    assert response.status_code == 429
+    assert response.json() == {"detail": "Too many failed authentication attempts; try again later."}
+    # The right key from the same address still works.
+    assert as_owner.get("/api/v1/me").status_code == 200
 
 
 def test_good_keys_are_never_counted(settings, as_owner):
