@@ -77,7 +77,7 @@ def _group_batches(selections: list[reading.Selection], pipeline: ExamplePipelin
     options = pipeline.options
     columns = reading.ExampleColumns(
         options, pipeline.value_questions, with_metadata=pipeline.with_answers or bool(options.stratify_by),
-        timed=options.group_by != "record",
+        grouped=options.group_by != "record",
     )
     if options.group_by == "record":
         for selection in selections:
