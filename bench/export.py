@@ -1,6 +1,7 @@
 """Export throughput and worker memory on PostgreSQL (DESIGN §8: ≥ 20,000 records/s, flat memory).
 
     python -m bench.export --n 100000 --responses 2 --format sft-messages
+    python -m bench.export --datasets 4 --n 25000 --responses 2 --group-by external_id
 
 Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_export; created if missing and
 migrated). Builds two datasets, of `--small` (10,000) and `--n` records, each record with
@@ -24,8 +25,10 @@ from bench.api_import import ROOT, setup_django
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_export"
 
 
-def _dataset(n: int, responses: int):
-    """A ready dataset of n records with `responses` submitted answers each (made once, then reused)."""
+def _dataset(n: int, responses: int, copy: int = 0):
+    """A ready dataset of n records with `responses` submitted answers each (made once, then reused).
+
+    Copies (`copy` > 0) hold the same prompts and external ids, as one workspace per labeler team would."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -39,7 +42,7 @@ def _dataset(n: int, responses: int):
         user, _ = User.objects.get_or_create(username=f"bench-export-{i}")
         Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": Membership.Role.ANNOTATOR})
         labelers.append(user)
-    name = f"export-{n}-{responses}"
+    name = f"export-{n}-{responses}" + (f"-copy{copy}" if copy else "")
     dataset = Dataset.objects.filter(workspace=workspace, name=name).first()
     if dataset and dataset.records.count() == n:
         return owner, dataset
@@ -85,18 +88,19 @@ def _worker(job_id: str) -> None:
     print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_mb": round(peak_kib / 1024, 1), "rows": job.row_count}))
 
 
-def _measure(owner, dataset, export_format: str, repeat: int) -> dict:
-    """Export `dataset` `repeat` times, each in a fresh worker process; the median of each figure."""
+def _measure(owner, datasets: list, export_format: str, repeat: int, options: dict | None = None) -> dict:
+    """Export `datasets` together `repeat` times, each in a fresh worker process; the median of each figure."""
     from exports.services import export_jobs
 
     runs = []
     for _ in range(repeat):
-        job = export_jobs.export_job_create(actor=owner, dataset_ids=[dataset.pk], format=export_format, enqueue=False)
+        job = export_jobs.export_job_create(actor=owner, dataset_ids=[d.pk for d in datasets], format=export_format,
+                                            options=options, enqueue=False)
         out = subprocess.run([sys.executable, "-m", "bench.export", "--worker", str(job.pk)], cwd=ROOT, env=os.environ,
                              check=True, capture_output=True, text=True)
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     seconds = statistics.median(run["seconds"] for run in runs)
-    records = dataset.records.count()
+    records = sum(dataset.records.count() for dataset in datasets)
     return {"records": records, "rows": runs[0]["rows"], "seconds": round(seconds, 2),
             "records_per_s": round(records / seconds),
             "cpu_seconds": round(statistics.median(run["cpu_seconds"] for run in runs), 2),
@@ -111,6 +115,9 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=2)
     parser.add_argument("--format", default="sft-messages")
     parser.add_argument("--repeat", type=int, default=1, help="exports per size; medians are reported")
+    parser.add_argument("--datasets", type=int, default=1,
+                        help="consolidate this many copies of the --n dataset (same external ids) in one export")
+    parser.add_argument("--group-by", choices=("external_id", "prompt", "record"), help="the export's consolidation key")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -118,17 +125,38 @@ def main() -> None:
     if args.worker:
         _worker(args.worker)
         return
+    options = {"group_by": args.group_by} if args.group_by else None
+    if args.datasets > 1:
+        _consolidation(args, options)
+        return
     owner, small = _dataset(args.small, args.responses)
     _, large = _dataset(args.n, args.responses)
     load_before = os.getloadavg()[0]
-    at_small = _measure(owner, small, args.format, args.repeat)
-    at_large = _measure(owner, large, args.format, args.repeat)
+    at_small = _measure(owner, [small], args.format, args.repeat, options)
+    at_large = _measure(owner, [large], args.format, args.repeat, options)
     print(json.dumps({
         "bench": "export", "format": args.format, "responses_per_record": args.responses, "repeat": args.repeat,
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "small": at_small, "large": at_large,
         "records_per_s": at_large["records_per_s"],
         "peak_rss_growth": round(at_large["peak_rss_mb"] / at_small["peak_rss_mb"] - 1, 3),
+    }))
+
+
+def _consolidation(args, options: dict | None) -> None:
+    """One export over `--datasets` copies against the export of one of them: throughput and peak RSS."""
+    copies = [_dataset(args.n, args.responses, copy) for copy in range(args.datasets)]
+    owner, datasets = copies[0][0], [dataset for _, dataset in copies]
+    load_before = os.getloadavg()[0]
+    single = _measure(owner, datasets[:1], args.format, args.repeat, options)
+    together = _measure(owner, datasets, args.format, args.repeat, options)
+    print(json.dumps({
+        "bench": "export", "format": args.format, "responses_per_record": args.responses, "repeat": args.repeat,
+        "datasets": args.datasets, "group_by": args.group_by,
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "single": single, "consolidated": together,
+        "records_per_s": together["records_per_s"],
+        "peak_rss_vs_single": round(together["peak_rss_mb"] / single["peak_rss_mb"] - 1, 3),
     }))
 
 

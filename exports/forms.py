@@ -11,6 +11,7 @@ from config.ids import uuid_or_none
 from labeling.models import Dataset, Response
 
 from .models import ExportJob, ImportJob
+from .pipeline.options import GROUP_BY
 from .reconcile import RATING_AGGREGATES, TEXT_STRATEGIES
 
 TEXT_STRATEGY_LABELS = {
@@ -65,6 +66,11 @@ class ExportForm(forms.Form):
     test_size = forms.FloatField(required=False, min_value=0, max_value=1,
                                  help_text="e.g. 0.1 holds out 10% as a test split; empty: no split.")
     split_seed = forms.IntegerField(required=False, initial=0)
+    group_by = forms.ChoiceField(
+        required=False, choices=[("", "Default: external id when every record has one"), *[(g, g) for g in GROUP_BY]],
+        label="Consolidate answers by", help_text="Answers of one group, across datasets, are reconciled together.",
+    )
+    stratify_by = forms.CharField(required=False, max_length=200, help_text="Metadata property the split keeps shares of.")
 
     def __init__(self, *args, datasets: list[Dataset], **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +87,8 @@ class ExportForm(forms.Form):
         """The export options (DESIGN §5) as the service takes them; empty inputs keep its defaults."""
         data = self.cleaned_data
         options = {name: data[name] for name in ("prompt_field", "input_field", "demonstration_question",
-                                                 "system_prompt", "rating_question") if data[name]}
+                                                 "system_prompt", "rating_question", "group_by", "stratify_by")
+                   if data[name]}
         options.update(
             response_status=data["response_status"], completed_only=data["completed_only"], dedupe=data["dedupe"],
             text_strategy=data["text_strategy"], rating_aggregate=data["rating_aggregate"],

@@ -26,8 +26,9 @@ class Answer(NamedTuple):
 
     user: str
     values: dict
-    submitted_at: datetime | None = None
-    inserted_at: datetime | None = None
+    # Exports read the times as ISO text in UTC, which sorts as the times do.
+    submitted_at: datetime | str | None = None
+    inserted_at: datetime | str | None = None
 
     @property
     def when(self) -> datetime | None:

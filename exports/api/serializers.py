@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exports.models import ExportJob, ImportJob
+from exports.pipeline.options import GROUP_BY
 from exports.reconcile import RATING_AGGREGATES, TEXT_STRATEGIES
 from labeling import models as labeling_models
 
@@ -46,6 +47,16 @@ class ExportOptionsSerializer(serializers.Serializer):
         help_text="Fraction held out as a test split (0 < test_size < 1): two files, or a `split` column for csv/parquet.",
     )
     split_seed = serializers.IntegerField(required=False, help_text="Seed of the train/test split.")
+    group_by = serializers.ChoiceField(
+        choices=GROUP_BY, required=False,
+        help_text="Consolidation key: answers of one group (across datasets) are reconciled, filtered, de-duplicated "
+                  "and split together. `external_id` (default when every record has one), `prompt` (its text, "
+                  "whitespace and Unicode normalised) or `record`.",
+    )
+    stratify_by = serializers.CharField(
+        required=False, allow_null=True,
+        help_text="A metadata property whose category shares the train/test split keeps (needs `test_size`).",
+    )
 
 
 @extend_schema_field(ExportOptionsSerializer)

@@ -1,16 +1,15 @@
 """Turning records and their answers into rows (DESIGN §5): reconciliation, filters, splits, dedupe.
 
-`ExamplePipeline` makes the training formats' examples from `reading.example_chunks`, reconciling
-several answers through `exports.reconcile`; `full_record` makes a records.jsonl row from
+`ExamplePipeline` makes the training formats' examples of one consolidation group (`grouping`),
+reconciling several answers through `exports.reconcile`; `full_record` makes a records.jsonl row from
 `reading.record_chunks`. Both are plain Python over plain values: no database here.
 """
 
 import hashlib
-import random
 
 from exports import reconcile
 from exports.formats import Example
-from exports.pipeline.options import ExportOptions
+from exports.pipeline.options import ExportOptions, aggregate_column
 from exports.pipeline.report import Report
 
 
@@ -44,10 +43,11 @@ ALWAYS_READ = ("rating", "label_selection", "multi_label_selection")
 
 
 class ExamplePipeline:
-    """Turn one record and its answers into training examples: reconcile, filter, split.
+    """Turn one group (the records of one prompt, across datasets) and its answers into training examples.
 
-    `with_answers` (the flat formats) reconciles every other question into `Example.answers`; without it
-    only what the report (ties, agreement) and the filters need is read and computed.
+    Every strategy, filter and agreement figure works over all of a group's answers, exactly as over one
+    record's (DESIGN §5). `with_answers` (the flat formats) puts each row's own answers and the group's
+    aggregates into `Example.answers`; without it only what the report and the filters need is computed.
     """
 
     def __init__(self, options: ExportOptions, report: Report, *, with_answers: bool):
@@ -66,16 +66,27 @@ class ExamplePipeline:
             for name, kind in options.answer_questions
             if kind in ("rating", "label_selection")
         }
-        self.text_answer_questions = [name for name, kind in options.answer_questions if kind == "text"]
+        self.own_questions = [name for name, _ in options.answer_questions]
+        self.aggregates = [
+            (name, column) for name, kind in options.answer_questions
+            if (column := aggregate_column(name, kind, options))
+        ]
 
-    def examples(self, dataset_label: str, record: tuple, answers: list[reconcile.Answer]) -> list[Example]:
-        """The examples of one record from `example_chunks`; answers come oldest first."""
+    def examples(self, key: str, members: list[tuple]) -> list[Example]:
+        """The examples of one group: members are (dataset label, record, answers), answers oldest first."""
         options, report = self.options, self.report
+        if len(members) == 1:
+            label, record, answers = members[0]
+            owners = None
+        else:
+            # Answers of several records, merged in time order (each record's already are).
+            owned = sorted(((a, m) for m in members for a in m[2]), key=lambda item: (item[0].when or "",))
+            answers = [a for a, _ in owned]
+            owners = {id(a): m for a, m in owned}
         if not answers:
             report.dropped["no_response"] += 1
             return []
-        record_id, external_id, prompt, input_text, metadata = record
-        reconciled = self._reconcile_answers(record_id, answers)
+        reconciled = self._reconcile_answers(key, answers)
         if self.min_rating_question:
             rating = reconciled[self.min_rating_question]
             if rating is None or rating < options.min_rating["value"]:
@@ -83,46 +94,43 @@ class ExamplePipeline:
                 return []
         choice = reconcile.choose_texts(
             answers, options.demonstration_question, options.text_strategy,
-            seed=options.seed, record_key=str(record_id) if options.text_strategy == "random" else "",
+            seed=options.seed, record_key=key if options.text_strategy == "random" else "",
             rating_question=options.rating_question, in_time_order=True,
         )
         if not choice.answers:
             report.dropped["no_demonstration"] += 1
             return []
         if choice.is_tie:
-            report.tie(options.demonstration_question, record_id, [a.user for a in answers])
+            report.tie(options.demonstration_question, key, [a.user for a in answers])
         if options.text_strategy != "all" and len(answers) > 1:
             report.reconciled_records += 1
         if options.dedupe:
+            prompt = (owners[id(choice.answers[0])] if owners else members[0])[1][2]
             digest = hashlib.blake2b(prompt.encode(), digest_size=16).digest()
             if digest in self.seen_prompts:
                 report.dropped["duplicate_prompt"] += 1
                 return []
             self.seen_prompts.add(digest)
-        split = None
-        if options.test_size:
-            # Per record, so every example of a record lands on the same side (no leakage).
-            draw = random.Random(f"{options.split_seed}:{record_id}").random()
-            split = "test" if draw < options.test_size else "train"
-            report.splits[split] += len(choice.answers)
-        demonstration, system, annotated = options.demonstration_question, options.system_prompt, self.with_answers
+        report.decision(key, options, answers, choice)
+        aggregates = {column: reconciled.get(name) for name, column in self.aggregates} if self.with_answers else None
         examples = []
         for answer in choice.answers:
-            if annotated:
-                answers_out = dict(reconciled)
-                for name in self.text_answer_questions:
-                    answers_out[name] = answer.values.get(name)
+            label, record, _ = owners[id(answer)] if owners else members[0]
+            record_id, external_id, prompt, input_text, metadata = record
+            if aggregates is not None:
+                answers_out = {name: answer.values.get(name) for name in self.own_questions}
+                answers_out.update(aggregates)
             else:
                 answers_out = {}
             examples.append(Example(
-                record_id=record_id, external_id=external_id, dataset=dataset_label, prompt=prompt,
-                completion=answer.values[demonstration], system=system, input=input_text,
-                annotator=answer.user, answers=answers_out, metadata=metadata, split=split,
+                record_id=record_id, external_id=external_id, dataset=label, prompt=prompt,
+                completion=answer.values[options.demonstration_question], system=options.system_prompt,
+                input=input_text, annotator=answer.user, answers=answers_out, metadata=metadata,
             ))
         report.examples += len(examples)
         return examples
 
-    def _reconcile_answers(self, record_id, answers: list[reconcile.Answer]) -> dict:
+    def _reconcile_answers(self, key: str, answers: list[reconcile.Answer]) -> dict:
         reconciled = {}
         for name, kind in self.value_questions:
             values = [value for a in answers if (value := a.values.get(name)) is not None]
@@ -133,12 +141,12 @@ class ExamplePipeline:
                 vote = reconcile.majority_label(values)
                 reconciled[name] = vote.value
                 if vote.tied:
-                    self.report.tie(name, record_id, vote.tied)
+                    self.report.tie(name, key, vote.tied)
             elif kind == "multi_label_selection":
                 vote = reconcile.multi_label_majority(values)
                 reconciled[name] = vote.value
                 if vote.tied:
-                    self.report.tie(name, record_id, vote.tied)
+                    self.report.tie(name, key, vote.tied)
             elif kind == "ranking":
                 reconciled[name] = reconcile.mean_rank(values)
             if name in self.alphas:

@@ -12,14 +12,15 @@ from exports import reconcile
 from exports.errors import IncompatibleDatasets
 from exports.formats import Column, table_columns
 from labeling.metadata_filter import metadata_conditions, metadata_types
-from labeling.models import Dataset, Question
+from labeling.models import Dataset, Question, Record
 
 RESPONSE_STATUSES = ("submitted", "draft", "discarded")
 OPTION_NAMES = {
     "prompt_field", "input_field", "demonstration_question", "system_prompt", "response_status",
     "completed_only", "metadata_filter", "min_rating", "text_strategy", "seed", "rating_question",
-    "rating_aggregate", "dedupe", "test_size", "split_seed",
+    "rating_aggregate", "dedupe", "test_size", "split_seed", "group_by", "stratify_by",
 }
+GROUP_BY = ("external_id", "prompt", "record")
 ANSWER_KINDS = {"rating": "float", "label_selection": "str", "multi_label_selection": "list", "ranking": "json",
                 "text": "str"}
 
@@ -50,6 +51,9 @@ class ExportOptions:
     dedupe: bool = False
     test_size: float | None = None
     split_seed: int = 0
+    # The consolidation key: answers of one group are reconciled, filtered and split together (DESIGN §5).
+    group_by: str = "record"
+    stratify_by: str | None = None
     # Other questions common to every dataset, reconciled into columns: (name, type).
     answer_questions: list[tuple[str, str]] = field(default_factory=list)
 
@@ -127,12 +131,15 @@ def normalize_options(datasets: list[Dataset], raw: Any) -> ExportOptions:
         raise _bad("'test_size' is a fraction between 0 and 1 (e.g. 0.1).", "test_size")
     options.test_size = test_size
     options.metadata_filter = {} if raw.get("metadata_filter") is None else raw["metadata_filter"]
-    metadata_conditions(options.metadata_filter, types=metadata_types(datasets), allow_undeclared=True,
-                        field="metadata_filter")
+    types = metadata_types(datasets)
+    metadata_conditions(options.metadata_filter, types=types, allow_undeclared=True, field="metadata_filter")
     options.min_rating = _min_rating(raw.get("min_rating"))
+    options.stratify_by = _stratify_by(raw.get("stratify_by"), test_size, types)
 
+    _check_same_schema(datasets)
     _check_compatible(datasets, options)
-    options.answer_questions = _common_answer_questions(datasets, options.demonstration_question)
+    options.group_by = _group_by(raw.get("group_by"), datasets)
+    options.answer_questions = _answer_questions(datasets, options.demonstration_question)
     return options
 
 
@@ -143,6 +150,60 @@ def _min_rating(raw: Any) -> dict | None:
             or isinstance(raw.get("value"), bool) or not isinstance(raw.get("value"), (int, float))):
         raise _bad("'min_rating' is {\"question\": a rating question, \"value\": a number}.", "min_rating")
     return {"question": raw["question"], "value": raw["value"]}
+
+
+def _stratify_by(raw: Any, test_size: float | None, types: dict[str, str]) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or raw not in types:
+        raise _bad(f"'stratify_by' is the name of a metadata property of the datasets ({', '.join(sorted(types)) or 'none'}).",
+                   "stratify_by")
+    if not test_size:
+        raise _bad("'stratify_by' keeps category shares in a split: set 'test_size' too.", "stratify_by")
+    return raw
+
+
+def _group_by(raw: Any, datasets: list[Dataset]) -> str:
+    """The consolidation key: external_id by default when every record has one, else one group per record."""
+    if raw is not None and raw not in GROUP_BY:
+        raise _bad(f"'group_by' is one of: {', '.join(GROUP_BY)}.", "group_by")
+    if raw in ("prompt", "record"):
+        return raw
+    missing = Record.objects.filter(dataset__in=[d.pk for d in datasets], external_id__isnull=True).count()
+    missing += Record.objects.filter(dataset__in=[d.pk for d in datasets], external_id="").count()
+    if raw is None:
+        return "record" if missing else "external_id"
+    if missing:
+        raise _bad(f"{missing} record(s) have no external_id, so they cannot be grouped by it; "
+                   "use 'group_by': 'prompt' or 'record'.", "group_by")
+    return raw
+
+
+def _schema(dataset: Dataset) -> dict[str, str]:
+    return {
+        **{f"field '{f.name}'": f.type for f in dataset.fields.all()},
+        **{f"question '{q.name}'": q.type for q in dataset.questions.all()},
+    }
+
+
+def _check_same_schema(datasets: list[Dataset]) -> None:
+    """Answers are reconciled across datasets only when every dataset asks the same (DESIGN §5: compatible schemas)."""
+    first = datasets[0]
+    expected = _schema(first)
+    for dataset in datasets[1:]:
+        have = _schema(dataset)
+        for name in sorted(set(expected) | set(have)):
+            if expected.get(name) != have.get(name):
+                if name not in have:
+                    difference = f"has no {name}"
+                elif name not in expected:
+                    difference = f"has a {name} that '{dataset_label(first)}' lacks"
+                else:
+                    difference = f"has {name} of type {have[name]}, not {expected[name]}"
+                raise IncompatibleDatasets(
+                    f"Datasets must share one schema to be exported together: '{dataset_label(dataset)}' {difference}.",
+                    details={"dataset": str(dataset.pk), "difference": name},
+                )
 
 
 def _check_compatible(datasets: list[Dataset], options: ExportOptions) -> None:
@@ -163,17 +224,27 @@ def _check_compatible(datasets: list[Dataset], options: ExportOptions) -> None:
                 raise IncompatibleDatasets(f"Dataset '{label}' has no rating question '{name}'.", details={"dataset": str(dataset.pk)})
 
 
-def _common_answer_questions(datasets: list[Dataset], demonstration: str) -> list[tuple[str, str]]:
-    """Questions (other than the demonstration) of the same name and type in every dataset, in the first one's order."""
-    common = [(q.name, q.type) for q in datasets[0].questions.all() if q.name != demonstration and q.type in ANSWER_KINDS]
-    for dataset in datasets[1:]:
-        have = {(q.name, q.type) for q in dataset.questions.all()}
-        common = [item for item in common if item in have]
-    return common
+def _answer_questions(datasets: list[Dataset], demonstration: str) -> list[tuple[str, str]]:
+    """Questions other than the demonstration, in the schema's order (every dataset shares it)."""
+    return [(q.name, q.type) for q in datasets[0].questions.all() if q.name != demonstration and q.type in ANSWER_KINDS]
+
+
+def aggregate_column(name: str, kind: str, options: ExportOptions) -> str | None:
+    """The column holding a question's value reconciled over the group (None for text: only own answers)."""
+    suffix = {"rating": options.rating_aggregate, "label_selection": "majority", "multi_label_selection": "majority",
+              "ranking": "mean_rank"}.get(kind)
+    return f"{name}_{suffix}" if suffix else None
 
 
 def answer_columns(options: ExportOptions) -> list[Column]:
-    return [Column(name, ANSWER_KINDS[kind]) for name, kind in options.answer_questions]
+    """Each question's column with the row's own answer, then its aggregate over the group beside it."""
+    columns = []
+    for name, kind in options.answer_questions:
+        columns.append(Column(name, ANSWER_KINDS[kind]))
+        aggregate = aggregate_column(name, kind, options)
+        if aggregate:
+            columns.append(Column(aggregate, "json" if kind == "ranking" else ANSWER_KINDS[kind]))
+    return columns
 
 
 def flat_columns(options: ExportOptions) -> list[Column]:

@@ -190,44 +190,77 @@ def record_chunks(records, *, chunk_size: int):
         ]
 
 
-def example_chunks(records, *, chunk_size: int, options: ExportOptions, value_questions: list[tuple[str, str]],
-                   with_metadata: bool):
-    """Yield lists of (record, answers) for the training formats, `chunk_size` records at a time.
+class ExampleColumns:
+    """What the training formats read of records and responses; shared by both ways of paging through them.
 
     A record is the tuple (id, external_id, prompt, input, metadata); metadata is read only `with_metadata`
-    (flat formats). Answers are `reconcile.Answer`s of the responses in `options.response_status`, oldest
-    first (ordered in SQL, so they carry no timestamps), with the demonstration and `value_questions` as
-    values. Two queries per chunk, whatever its size.
+    (flat formats, stratified splits). Answers are `reconcile.Answer`s of the responses in
+    `options.response_status`, oldest first (ordered in SQL), with the demonstration and `value_questions`
+    as values. `grouped` reads for groups of records (`grouping`): responses come by record id, a plain
+    index read with no join, with their times as ISO text to merge the answers of several records in order.
     """
-    record_columns = ["ordinal", "id", "external_id", JsonScalar("fields", options.prompt_field, "string")]
-    if options.input_field:
-        record_columns.append(JsonScalar("fields", options.input_field, "string"))
-    if with_metadata:
-        record_columns.append("metadata")
-    names = (options.demonstration_question, *(name for name, _ in value_questions))
-    response_columns = [
-        "record__ordinal", "user__username", JsonScalar("values", options.demonstration_question, "string"),
-        *(_value_column(name, kind) for name, kind in value_questions),
-    ]
-    answer = reconcile.Answer
-    input_at = 4 if options.input_field else None
-    metadata_at = -1 if with_metadata else None
-    for rows, page in _keyset_pages(records, record_columns, chunk_size):
+
+    def __init__(self, options: ExportOptions, value_questions: list[tuple[str, str]], *, with_metadata: bool,
+                 grouped: bool = False):
+        self.options = options
+        self.record_columns = ["ordinal", "id", "external_id", JsonScalar("fields", options.prompt_field, "string")]
+        if options.input_field:
+            self.record_columns.append(JsonScalar("fields", options.input_field, "string"))
+        if with_metadata:
+            self.record_columns.append("metadata")
+        self.names = (options.demonstration_question, *(name for name, _ in value_questions))
+        # Responses are matched to their records by ordinal (an int: cheaper to hash than a UUID) when paging
+        # in ordinal order, by id when grouped (ordering by ordinal there costs a join PostgreSQL runs badly).
+        self.record_key, self.record_at = ("record_id", 1) if grouped else ("record__ordinal", 0)
+        self.response_columns = [
+            self.record_key, "user__username", JsonScalar("values", options.demonstration_question, "string"),
+            *(_value_column(name, kind) for name, kind in value_questions),
+        ]
+        self.grouped = grouped
+        if grouped:
+            self.response_columns += [UtcIsoText("submitted_at"), UtcIsoText("inserted_at")]
+        self.input_at = 4 if options.input_field else None
+        self.metadata_at = -1 if with_metadata else None
+
+    def page(self, rows: list[tuple], page) -> list[tuple]:
+        """(ordinal, record, answers) for a page of record rows; `page` selects the same records (ids or a subquery)."""
         responses = (
-            Response.objects.filter(record_id__in=page, status__in=options.response_status)
-            .order_by("record__ordinal", Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
-            .values_list(*response_columns)
+            Response.objects.filter(record_id__in=page, status__in=self.options.response_status)
+            .order_by(self.record_key, Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
+            .values_list(*self.response_columns)
         )
-        # Grouped by record ordinal (an int: cheaper to hash than a UUID), already in order.
-        answers = {
-            ordinal: [answer(row[1], dict(zip(names, row[2:]))) for row in group]
-            for ordinal, group in groupby(responses, itemgetter(0))
-        }
-        yield [
+        answer, names, values_end = reconcile.Answer, self.names, 2 + len(self.names)
+        if self.grouped:
+            answers = {
+                key: [answer(row[1], dict(zip(names, row[2:values_end])), row[-2], row[-1]) for row in group]
+                for key, group in groupby(responses, itemgetter(0))
+            }
+        else:
+            answers = {
+                ordinal: [answer(row[1], dict(zip(names, row[2:]))) for row in group]
+                for ordinal, group in groupby(responses, itemgetter(0))
+            }
+        input_at, metadata_at, record_at = self.input_at, self.metadata_at, self.record_at
+        return [
             (
+                row[0],
                 (row[1], row[2], row[3] or "", row[input_at] if input_at else None,
                  row[metadata_at] if metadata_at else None),
-                answers.get(row[0], ()),
+                answers.get(row[record_at], ()),
             )
             for row in rows
         ]
+
+
+def example_chunks(records, *, chunk_size: int, columns: ExampleColumns):
+    """Yield lists of (record, answers) in ordinal order, `chunk_size` records at a time; two queries per chunk."""
+    for rows, page in _keyset_pages(records, columns.record_columns, chunk_size):
+        yield [(record, answers) for _, record, answers in columns.page(rows, page)]
+
+
+def examples_by_ordinal(records, ordinals: list[int], *, columns: ExampleColumns) -> dict[int, tuple]:
+    """{ordinal: (record, answers)} for the given records of one dataset; two queries whatever their number."""
+    rows = list(records.filter(ordinal__in=ordinals).values_list(*columns.record_columns))
+    # The ids as a list, not a subquery: PostgreSQL then reads the responses through their record index
+    # rather than scanning every response to join them with a scattered set of records.
+    return {ordinal: (record, answers) for ordinal, record, answers in columns.page(rows, [row[1] for row in rows])}

@@ -9,6 +9,8 @@ from exports.formats.registry import file_name
 from exports.pipeline.options import ExportOptions
 
 MAX_REPORTED_IDS = 100
+# Decisions are listed for the first groups only, so report.json stays small whatever the export's size.
+MAX_REPORTED_DECISIONS = 1_000
 
 
 @dataclass
@@ -19,16 +21,38 @@ class Report:
     records_read: int = 0
     dropped: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: int = 0
-    splits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    groups: int = 0
+    splits: dict[str, dict] = field(default_factory=dict)
     reconciled_records: int = 0
     ties: dict[str, dict] = field(default_factory=dict)
+    decisions: dict = field(default_factory=lambda: {"count": 0, "groups": []})
     agreement: dict[str, dict] = field(default_factory=dict)
 
-    def tie(self, question: str, record_id, tied: list) -> None:
-        entry = self.ties.setdefault(question, {"count": 0, "records": []})
+    def tie(self, question: str, group: str, tied: list) -> None:
+        entry = self.ties.setdefault(question, {"count": 0, "groups": []})
         entry["count"] += 1
-        if len(entry["records"]) < MAX_REPORTED_IDS:
-            entry["records"].append({"record_id": str(record_id), "tied": [str(t) for t in tied]})
+        if len(entry["groups"]) < MAX_REPORTED_IDS:
+            entry["groups"].append({"group": group, "tied": [str(t) for t in tied]})
+
+    def decision(self, group: str, options: ExportOptions, answers: list, choice) -> None:
+        """Which answers of a group became examples, and why (a data lead audits a consolidation with it)."""
+        self.decisions["count"] += 1
+        if len(self.decisions["groups"]) >= MAX_REPORTED_DECISIONS:
+            return
+        strategy, question = options.text_strategy, options.demonstration_question
+        won = choice.answers[0]
+        why = {
+            "all": "every answer with a text is kept",
+            "first": "the earliest answer",
+            "latest": "the latest answer",
+            "random": f"drawn with seed {options.seed}",
+            "longest": f"the longest text ({len(won.values[question])} characters)",
+            "best_rated": f"the highest '{options.rating_question}' ({won.values.get(options.rating_question)})",
+        }[strategy]
+        self.decisions["groups"].append({
+            "group": group, "answers": len(answers), "chosen": [a.user for a in choice.answers],
+            "why": why + (", tied with others: the earliest of them" if choice.is_tie else ""), "tie": choice.is_tie,
+        })
 
 
 def report_document(job, options: ExportOptions, report: Report, rows: int, roles: list[str]) -> dict:
@@ -42,13 +66,16 @@ def report_document(job, options: ExportOptions, report: Report, rows: int, role
         "records_read": report.records_read,
         "dropped": dict(report.dropped),
         "rows_written": rows,
-        "splits": dict(report.splits),
+        "group_by": options.group_by,
+        "groups": report.groups,
+        "splits": report.splits,
         "files": {role: file_name(job.format, role) for role in roles},
         "reconciliation": {
             "text_strategy": options.text_strategy,
             "rating_aggregate": options.rating_aggregate,
             "records_with_several_answers_reconciled": report.reconciled_records,
             "ties": report.ties,
+            "decisions": report.decisions,
         },
         "agreement": report.agreement,
     }

@@ -4,13 +4,15 @@ Records go to records.jsonl as they are; the training formats get the examples o
 `examples.ExamplePipeline`, split into a train and a test file when the format has no split column.
 """
 
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from exports import storage
 from exports.formats import Column
 from exports.formats.registry import FLAT_FORMATS, FORMATS
-from exports.pipeline import reading
+from exports.pipeline import grouping, reading
 from exports.pipeline.examples import ExamplePipeline, full_record
 from exports.pipeline.options import ExportOptions
 
@@ -40,34 +42,96 @@ def write_selections(selections: list[reading.Selection], *, export_format: str,
     """
     fmt = FORMATS[export_format]
     size = reading.chunk_size()
-    done = rows = 0
-    for selection in selections:
-        for chunk in _chunks(selection, fmt, pipeline, size):
-            for role, lines in _chunk_rows(chunk, selection.label, fmt, pipeline, writers).items():
-                writers[role].write_rows(lines)
-                rows += len(lines)
-            done += len(chunk)
-            pipeline.report.records_read = done
-            on_chunk(done)
+    report = pipeline.report
+    done = 0
+
+    def progress(read: int) -> None:
+        nonlocal done
+        done += read
+        report.records_read = done
+        on_chunk(done)
+
+    if fmt.ROWS == "records":
+        rows = 0
+        for selection in selections:
+            for chunk in reading.record_chunks(selection.records, chunk_size=size):
+                writers["data"].write_rows([fmt.row(full_record(selection.label, *item)) for item in chunk])
+                rows += len(chunk)
+                progress(len(chunk))
+        return rows
+    batches = _group_batches(selections, pipeline, size)
+    if pipeline.options.test_size:
+        return _write_split(batches, fmt, writers, pipeline, progress)
+    rows = 0
+    for read, groups in batches:
+        lines = [fmt.row(example) for key, members in groups for example in pipeline.examples(key, members)]
+        writers["data"].write_rows(lines)
+        rows += len(lines)
+        report.groups += len(groups)
+        progress(read)
     return rows
 
 
-def _chunks(selection: reading.Selection, fmt, pipeline: ExamplePipeline, size: int):
-    if fmt.ROWS == "records":
-        return reading.record_chunks(selection.records, chunk_size=size)
-    return reading.example_chunks(
-        selection.records, chunk_size=size, options=pipeline.options, value_questions=pipeline.value_questions,
-        with_metadata=pipeline.with_answers,
+def _group_batches(selections: list[reading.Selection], pipeline: ExamplePipeline, size: int):
+    """(records read, [(group key, members)]) batches: one group per record, or groups across datasets."""
+    options = pipeline.options
+    columns = reading.ExampleColumns(
+        options, pipeline.value_questions, with_metadata=pipeline.with_answers or bool(options.stratify_by),
+        grouped=options.group_by != "record",
     )
+    if options.group_by == "record":
+        for selection in selections:
+            for chunk in reading.example_chunks(selection.records, chunk_size=size, columns=columns):
+                yield len(chunk), [(str(record[0]), [(selection.label, record, answers)]) for record, answers in chunk]
+        return
+    plan = grouping.plan_groups(selections, options, chunk_size=size)
+    yield from grouping.group_batches(plan, selections, columns, batch_groups=max(1, size // len(selections)))
 
 
-def _chunk_rows(chunk: list, label: str, fmt, pipeline: ExamplePipeline, writers: dict) -> dict[str, list]:
-    """One chunk's rows, formatted, by file role."""
-    if fmt.ROWS == "records":
-        return {"data": [fmt.row(full_record(label, *item)) for item in chunk]}
-    out = {role: [] for role in writers}
-    split_files = "train" in writers
-    for record, answers in chunk:
-        for example in pipeline.examples(label, record, answers):
-            out[example.split if split_files else "data"].append(fmt.row(example))
-    return out
+def _stratum(members: list[tuple], stratify_by: str | None) -> str | None:
+    """The group's category for a stratified split: its first record's metadata value, as text."""
+    if not stratify_by:
+        return None
+    value = (members[0][1][4] or {}).get(stratify_by)
+    return None if value is None else str(value)
+
+
+def _write_split(batches, fmt, writers: dict, pipeline: ExamplePipeline, progress: Callable[[int], None]) -> int:
+    """Split whole groups into train and test, sized exactly: the examples wait in a spool file (not in
+    memory) until every group that yields one is known, then go to their side's file or split column."""
+    options, report = pipeline.options, pipeline.report
+    emitted = []
+    with tempfile.TemporaryFile() as spool:
+        for read, groups in batches:
+            kept = []
+            for key, members in groups:
+                examples = pipeline.examples(key, members)
+                if examples:
+                    kept.append((key, examples))
+                    emitted.append((key, _stratum(members, options.stratify_by)))
+            pickle.dump(kept, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            report.groups += len(groups)
+            progress(read)
+        test = grouping.test_groups(emitted, test_size=options.test_size, seed=options.split_seed)
+        spool.seek(0)
+        sides: dict[str, set] = {"train": set(), "test": set()}
+        counts = {"train": 0, "test": 0}
+        while True:
+            try:
+                kept = pickle.load(spool)
+            except EOFError:
+                break
+            out = {role: [] for role in writers}
+            for key, examples in kept:
+                side = "test" if key in test else "train"
+                sides[side].add(key)
+                counts[side] += len(examples)
+                for example in examples:
+                    example.split = side
+                    out[side if side in out else "data"].append(fmt.row(example))
+            for role, lines in out.items():
+                writers[role].write_rows(lines)
+    report.splits = {
+        side: {"groups": len(sides[side]), "examples": counts[side]} for side in ("train", "test")
+    } | {"groups_in_both": len(sides["train"] & sides["test"])}
+    return counts["train"] + counts["test"]

@@ -61,25 +61,37 @@ def answer():
 
 
 @pytest.fixture
-def rich_dataset(admin, workspace):
-    """A ready dataset with every answer column kind: text, rating, label, multi-label, ranking, and metadata."""
+def make_rich_dataset(admin, workspace):
+    """make_rich_dataset(name): a ready dataset with every answer column kind (text, rating, label, multi-label,
+    ranking) and metadata; every one made shares that schema, as datasets consolidated together do."""
     from labeling.services.datasets import dataset_create, dataset_publish
 
     options = [{"value": v} for v in ("a", "b", "c")]
-    dataset = dataset_create(
-        actor=admin, workspace=workspace, name="rich",
-        fields=[{"name": "prompt"}, {"name": "context", "required": False}],
-        questions=[
-            {"name": "demonstration", "type": "text", "settings": {"use_markdown": True}},
-            {"name": "quality", "type": "rating", "required": False, "settings": {"options": [{"value": v} for v in range(1, 6)]}},
-            {"name": "topic", "type": "label_selection", "required": False, "settings": {"options": options}},
-            {"name": "tags", "type": "multi_label_selection", "required": False, "settings": {"options": options}},
-            {"name": "order", "type": "ranking", "required": False, "settings": {"options": options[:2]}},
-            {"name": "note", "type": "text", "required": False},
-        ],
-        metadata_properties=[{"name": "lang", "type": "terms"}, {"name": "level", "type": "integer"}],
-    )
-    return dataset_publish(access=dataset_access_for(user=admin, dataset=dataset))
+
+    def make(name):
+        dataset = dataset_create(
+            actor=admin, workspace=workspace, name=name,
+            fields=[{"name": "prompt"}, {"name": "context", "required": False}],
+            questions=[
+                {"name": "demonstration", "type": "text", "settings": {"use_markdown": True}},
+                {"name": "quality", "type": "rating", "required": False,
+                 "settings": {"options": [{"value": v} for v in range(1, 6)]}},
+                {"name": "topic", "type": "label_selection", "required": False, "settings": {"options": options}},
+                {"name": "tags", "type": "multi_label_selection", "required": False, "settings": {"options": options}},
+                {"name": "order", "type": "ranking", "required": False, "settings": {"options": options[:2]}},
+                {"name": "note", "type": "text", "required": False},
+            ],
+            metadata_properties=[{"name": "lang", "type": "terms"}, {"name": "level", "type": "integer"}],
+        )
+        return dataset_publish(access=dataset_access_for(user=admin, dataset=dataset))
+
+    return make
+
+
+@pytest.fixture
+def rich_dataset(make_rich_dataset):
+    """A ready dataset with every answer column kind: text, rating, label, multi-label, ranking, and metadata."""
+    return make_rich_dataset("rich")
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_label_ties_and_agreement_are_reported(rich_dataset, labelers, add_recor
     job = run_export([rich_dataset], "parquet", prompt_field="prompt", demonstration_question="demonstration")
     report = job_file.json(job)
     ties = report["reconciliation"]["ties"]["topic"]
-    assert ties["count"] == 1 and ties["records"] == [{"record_id": str(r0.pk), "tied": ["a", "b"]}]
+    assert ties["count"] == 1 and ties["groups"] == [{"group": str(r0.pk), "tied": ["a", "b"]}]
     agreement = report["agreement"]
     assert agreement["topic"]["level"] == "nominal" and agreement["topic"]["records"] == 2
     assert agreement["quality"]["level"] == "interval" and agreement["quality"]["krippendorff_alpha"] > 0.5
@@ -132,7 +132,7 @@ def test_incompatible_datasets_are_refused(owner, dataset, workspace):
 
     FieldFactory(dataset=odd, name="question")
     QuestionFactory(dataset=odd, name="demonstration")
-    with pytest.raises(IncompatibleDatasets, match="Dataset 'acme/odd' has no field 'prompt'"):
+    with pytest.raises(IncompatibleDatasets, match="'acme/odd' has no field 'prompt'"):
         export_jobs.export_job_create(actor=owner, dataset_ids=[dataset.pk, odd.pk], format="sft-messages")
 
 

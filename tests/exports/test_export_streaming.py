@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from config.collector import cyclic_gc_paused
 from exports.pipeline.examples import ExamplePipeline
 from exports.pipeline.options import normalize_options
-from exports.pipeline.reading import JsonScalar, UtcIsoText, example_chunks, filtered_records
+from exports.pipeline.reading import ExampleColumns, JsonScalar, UtcIsoText, example_chunks, filtered_records
 from exports.pipeline.report import Report
 from labeling.models import Response
 from tests.factories import RecordFactory, ResponseFactory
@@ -68,8 +68,8 @@ def test_two_queries_per_chunk_and_answers_in_submission_order(dataset, labelers
     pipeline = ExamplePipeline(options, Report(), with_answers=False)
     with CaptureQueriesContext(connection) as queries:
         chunks = list(example_chunks(
-            filtered_records(dataset, options), chunk_size=2, options=options,
-            value_questions=pipeline.value_questions, with_metadata=False,
+            filtered_records(dataset, options), chunk_size=2,
+            columns=ExampleColumns(options, pipeline.value_questions, with_metadata=False),
         ))
     # A page of records and their responses per chunk, then the empty page that ends the loop.
     assert len(queries.captured_queries) == 2 * 3 + 1

@@ -95,10 +95,15 @@ def test_parquet_keeps_types_and_reconciled_columns(rich_dataset, submitted, run
     rows = load("parquet", job_file.path(job), tmp_path)
     assert [(r["prompt"], r["completion"]) for r in rows] == expected_pairs()
     first, second, long_row, _ = rows
-    assert first["quality"] == 4.5 and first["topic"] == "a" and first["tags"] == ["a"]
-    assert json.loads(first["order"]) == {"a": 1.5, "b": 1.5}
+    # Each row holds its annotator's own answers; the group's aggregates sit beside them.
+    assert (first["quality"], second["quality"], first["quality_mean"], second["quality_mean"]) == (5.0, 4.0, 4.5, 4.5)
+    assert first["topic"] == "a" and first["topic_majority"] == "a"
+    assert (first["tags"], second["tags"], first["tags_majority"]) == (["a", "b"], ["a"], ["a"])
+    assert json.loads(first["order"]) == [{"value": "a", "rank": 1}, {"value": "b", "rank": 2}]
+    assert json.loads(first["order_mean_rank"]) == {"a": 1.5, "b": 1.5}
     assert (first["annotator"], first["note"], second["annotator"], second["note"]) == ("ann1", "n1", "ann2", None)
-    assert long_row["quality"] is None and long_row["topic"] is None and long_row["tags"] is None
+    assert long_row["quality"] is None and long_row["quality_mean"] is None and long_row["topic"] is None
+    assert long_row["tags"] is None
     assert json.loads(first["metadata"]) == {"lang": "en", "level": 0}
     assert first["external_id"] == "ext-0" and first["dataset"] == "acme/rich"
 
@@ -109,8 +114,9 @@ def test_csv_round_trips_with_formulas_neutralised(rich_dataset, submitted, run_
     assert [(r["prompt"], r["completion"]) for r in rows] == [(neutralise(p), neutralise(c)) for p, c in expected_pairs()]
     assert rows[3]["prompt"] == "'=SUM(A1:A2) looks like a formula"
     assert rows[1]["completion"].startswith("'- a list")
-    assert rows[0]["quality"] == 4.5 and rows[2]["quality"] is None
-    assert json.loads(rows[0]["tags"]) == ["a"]
+    assert (rows[0]["quality"], rows[1]["quality"], rows[0]["quality_mean"]) == (5.0, 4.0, 4.5)
+    assert rows[2]["quality"] is None and rows[2]["quality_mean"] is None
+    assert json.loads(rows[0]["tags"]) == ["a", "b"] and json.loads(rows[0]["tags_majority"]) == ["a"]
 
 
 def test_records_jsonl_keeps_everything(rich_dataset, submitted, run_export, job_file, tmp_path):
@@ -132,9 +138,10 @@ def test_seeded_split_gives_two_files_or_a_column(rich_dataset, labelers, add_re
         answer(labelers[0], record, demonstration=f"answer to {record.fields['prompt']}")
     job = run_export([rich_dataset], "sft-messages", prompt_field="prompt", demonstration_question="demonstration", test_size=0.25, split_seed=3)
     train, test = load("json", job_file.path(job, "train"), tmp_path), load("json", job_file.path(job, "test"), tmp_path / "t")
-    assert len(train) + len(test) == 40 and 0 < len(test) < 20
+    assert (len(train), len(test)) == (30, 10)
     report = job_file.json(job)
-    assert report["splits"] == {"train": len(train), "test": len(test)}
+    assert report["splits"] == {"train": {"groups": 30, "examples": 30}, "test": {"groups": 10, "examples": 10},
+                                "groups_in_both": 0}
     again = run_export([rich_dataset], "parquet", prompt_field="prompt", demonstration_question="demonstration", test_size=0.25, split_seed=3)
     rows = load("parquet", job_file.path(again), tmp_path / "p")
     test_prompts = {r["messages"][0]["content"] for r in test}

@@ -1,0 +1,119 @@
+"""Consolidation groups (DESIGN §5): the answers to one prompt, across datasets, reconciled together.
+
+`plan_groups` reads each dataset's group keys once (the external_id, or the prompt's normalised text)
+and ranks the groups in order of first appearance: the first dataset's order, then what later datasets
+add. `group_batches` then reads the records of a batch of groups from every dataset at once, so a
+group's answers meet in one place while memory holds one batch of records, plus one rank and ordinal
+per record for the whole export. `test_groups` draws the test split over whole groups.
+"""
+
+import hashlib
+import random
+import re
+import unicodedata
+from array import array
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from exports.pipeline.options import ExportOptions
+from exports.pipeline.reading import ExampleColumns, JsonScalar, Selection, examples_by_ordinal
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalised_text(text: str) -> str:
+    """The text as a group key compares it: Unicode NFKC, runs of whitespace as one space, no outer spaces."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def prompt_key(text: str) -> str:
+    """A short key for a prompt's normalised text (a digest: memory holds one per group)."""
+    return hashlib.blake2b(normalised_text(text).encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class GroupPlan:
+    """Group keys by rank, and per dataset its records' group ranks and ordinals, sorted by rank."""
+
+    keys: list[str]
+    members: list[tuple[array, array]]
+
+
+def plan_groups(selections: list[Selection], options: ExportOptions, *, chunk_size: int) -> GroupPlan:
+    """Rank every group of the export; a record without a key (no external_id, no prompt) is a group of its own."""
+    rank_of: dict[str, int] = {}
+    keys: list[str] = []
+    members = []
+    by_id = options.group_by == "external_id"
+    source = "external_id" if by_id else JsonScalar("fields", options.prompt_field, "string")
+    for index, selection in enumerate(selections):
+        pairs = []
+        rows = selection.records.order_by("ordinal").values_list("ordinal", source)
+        for ordinal, value in rows.iterator(chunk_size=chunk_size):
+            # NUL cannot occur in a stored external_id or a digest, so these keys never meet a real one.
+            key = (value if by_id else prompt_key(value)) if value else f"\0{index}:{ordinal}"
+            rank = rank_of.get(key)
+            if rank is None:
+                rank = rank_of[key] = len(keys)
+                keys.append(key)
+            pairs.append((rank, ordinal))
+        pairs.sort()
+        members.append((array("q", [rank for rank, _ in pairs]), array("q", [ordinal for _, ordinal in pairs])))
+    return GroupPlan(keys, members)
+
+
+def group_batches(plan: GroupPlan, selections: list[Selection], columns: ExampleColumns, *,
+                  batch_groups: int) -> Iterator[tuple[int, list[tuple[str, list[tuple]]]]]:
+    """Yield (records read, [(group key, members)]) a batch of groups at a time, in rank order.
+
+    A member is (dataset label, record, answers) as `reading.ExampleColumns` reads them, in the order of
+    the datasets; two queries per dataset and batch.
+    """
+    positions = [0] * len(selections)
+    for start in range(0, len(plan.keys), batch_groups):
+        end = start + batch_groups
+        groups: dict[int, list] = defaultdict(list)
+        read = 0
+        for index, selection in enumerate(selections):
+            ranks, ordinals = plan.members[index]
+            first = positions[index]
+            last = bisect_left(ranks, end, lo=first)
+            if last == first:
+                continue
+            wanted = ordinals[first:last].tolist()
+            found = examples_by_ordinal(selection.records, wanted, columns=columns)
+            for rank, ordinal in zip(ranks[first:last], wanted):
+                item = found.get(ordinal)
+                if item is not None:  # deleted since the plan was made
+                    groups[rank].append((selection.label, *item))
+            positions[index] = last
+            read += last - first
+        yield read, [(plan.keys[rank], groups[rank]) for rank in sorted(groups)]
+
+
+def test_groups(groups: list[tuple[str, str | None]], *, test_size: float, seed: int) -> set[str]:
+    """The keys of the test split: exactly round(test_size × groups), drawn per stratum.
+
+    `groups` are (key, stratum) pairs, the stratum None when not stratified. Each stratum gets its share
+    of the test size, rounded down, and the groups left over go to the strata with the largest remainders,
+    so category shares are kept as closely as whole groups allow. The draw sorts the keys first, so it
+    depends only on the groups and the seed, never on reading order.
+    """
+    total = round(test_size * len(groups))
+    strata: dict = defaultdict(list)
+    for key, stratum in groups:
+        strata[stratum].append(key)
+    names = sorted(strata, key=lambda s: (s is None, str(s)))
+    quotas = {name: total * len(strata[name]) / len(groups) for name in names}
+    counts = {name: int(quota) for name, quota in quotas.items()}
+    by_remainder = sorted(names, key=lambda name: counts[name] - quotas[name])  # stable: ties in name order
+    for name in by_remainder[: total - sum(counts.values())]:
+        counts[name] += 1
+    chosen = set()
+    for name in names:
+        keys = sorted(strata[name])
+        random.Random(f"{seed}:{name}").shuffle(keys)
+        chosen.update(keys[: counts[name]])
+    return chosen
