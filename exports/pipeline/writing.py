@@ -75,14 +75,18 @@ def write_selections(selections: list[reading.Selection], *, export_format: str,
 def _group_batches(selections: list[reading.Selection], pipeline: ExamplePipeline, size: int):
     """(records read, [(group key, members)]) batches: one group per record, or groups across datasets."""
     options = pipeline.options
+    # Within one dataset an external_id names one record (a unique constraint), so its groups are its
+    # records and the export keeps the single-dataset read path.
+    across = options.group_by == "prompt" or (options.group_by == "external_id" and len(selections) > 1)
     columns = reading.ExampleColumns(
         options, pipeline.value_questions, with_metadata=pipeline.with_answers or bool(options.stratify_by),
-        grouped=options.group_by != "record",
+        grouped=across,
     )
-    if options.group_by == "record":
+    if not across:
+        key_at = 1 if options.group_by == "external_id" else 0
         for selection in selections:
             for chunk in reading.example_chunks(selection.records, chunk_size=size, columns=columns):
-                yield len(chunk), [(str(record[0]), [(selection.label, record, answers)]) for record, answers in chunk]
+                yield len(chunk), [(str(record[key_at]), [(selection.label, record, answers)]) for record, answers in chunk]
         return
     plan = grouping.plan_groups(selections, options, chunk_size=size)
     yield from grouping.group_batches(plan, selections, columns, batch_groups=max(1, size // len(selections)))
