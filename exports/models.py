@@ -40,8 +40,11 @@ class Job(models.Model):
     inserted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    # Last sign of life from the worker; the stale-job check compares it with its deadline.
+    # Last progress the worker reported; a running job without progress past its deadline is stuck.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The running attempt's lease, renewed while its worker process lives: once it has expired, another
+    # message may take the job over (exports.services.jobs).
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

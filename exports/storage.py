@@ -8,8 +8,10 @@ or nothing. Object stores (django-storages) publish an object only once its uplo
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.files import File
@@ -40,6 +42,24 @@ def discard_partials(job_id) -> None:
     """Remove what an earlier, interrupted attempt of this job left behind."""
     for path in partial_dir().glob(f"{job_id}-*.part"):
         path.unlink(missing_ok=True)
+
+
+def discard_orphaned_partials(running_job_ids: set[str], *, older_than: timedelta) -> int:
+    """Remove partial files of jobs that are not running (a killed worker's leftovers); return how many.
+
+    Only files untouched for `older_than` go: a job taken just now may not count as running yet.
+    """
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in partial_dir().glob("*.part"):
+        job_id = path.name[:36]
+        try:
+            if job_id not in running_job_ids and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 class _LocalFile(File):

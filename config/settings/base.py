@@ -210,11 +210,29 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# Jobs survive a killed worker (exports.services.jobs, exports.tasks):
+# - acks_late: a message is acknowledged only once its job finished, so a job is never lost in transit;
+# - reject_on_worker_lost: when a pool process dies, its message goes back to the queue at once
+#   (Celery's default would acknowledge it as failed);
+# - prefetch 1: a worker holds no more messages than it runs, so a killed one strands none waiting;
+# - visibility_timeout: how long Redis waits before handing out again a message whose whole worker
+#   vanished. A job running longer than this is handed out a second time; the job's lease makes that
+#   second message wait, so correctness does not depend on it. It must exceed the longest countdown a
+#   job's message is sent with (a lease, seconds), or Redis would deliver delayed messages early.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# One queue name per deployment (several instances may share one Redis).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# A running job's lease: renewed every third of it while its worker process lives; once expired, the
+# job is taken over by its next message and runs again from scratch, at most JOB_MAX_ATTEMPTS times
+# in all before it is failed with the reason. A live job without progress for JOB_STALE_AFTER_SECONDS
+# is failed as stuck.
+JOB_LEASE_SECONDS = 30
+JOB_MAX_ATTEMPTS = 3
+JOB_STALE_AFTER_SECONDS = 900
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

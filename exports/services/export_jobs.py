@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.utils import timezone
 
 from accounts import tenancy
 from accounts.models import User
@@ -89,40 +88,39 @@ def _job_datasets(job: ExportJob) -> list[Dataset]:
 
 
 def export_job_run(*, job: ExportJob, progress: jobs.ProgressHook | None = None) -> ExportJob | None:
-    """Produce an export's files and publish them; None when the job needs no run (see `jobs.job_take`)."""
+    """Produce an export's files and publish them; None when the job needs no run.
+
+    Raises LeaseHeld when another attempt is running it, LeaseLost when this one was taken over
+    (`jobs.job_take`); a run always starts from scratch, so a taken-over job ends with one file per role.
+    """
     job = jobs.job_take(ExportJob, job.pk)
     if job is None:
         return None
-    datasets = _job_datasets(job)
-    options = normalize_options(datasets, job.options)
-    storage.discard_partials(job.pk)
-    roles = writing.file_roles(job.format, options)
-    report = Report()
-    pipeline = ExamplePipeline(options, report, with_answers=job.format in FLAT_FORMATS)
-    with writing.open_writers(job.pk, job.format, roles, flat_columns(options)) as writers, cyclic_gc_paused():
-        selections = reading.selections(datasets, options)
-        report.datasets = [selection.summary for selection in selections]
-        total = sum(selection.summary["selected"] for selection in selections)
-        jobs.job_beat(job, 0, total)
+    with jobs.job_lease_kept(job):
+        datasets = _job_datasets(job)
+        options = normalize_options(datasets, job.options)
+        roles = writing.file_roles(job.format, options)
+        report = Report()
+        pipeline = ExamplePipeline(options, report, with_answers=job.format in FLAT_FORMATS)
+        with writing.open_writers(job.pk, job.format, roles, flat_columns(options)) as writers, cyclic_gc_paused():
+            selections = reading.selections(datasets, options)
+            report.datasets = [selection.summary for selection in selections]
+            total = sum(selection.summary["selected"] for selection in selections)
+            jobs.job_beat(job, 0, total)
 
-        def on_chunk(done: int) -> None:
-            jobs.job_beat(job, done, total)
-            if progress:
-                progress("exporting", done, total)
+            def on_chunk(done: int) -> None:
+                jobs.job_beat(job, done, total)
+                if progress:
+                    progress("exporting", done, total)
 
-        rows = writing.write_selections(selections, export_format=job.format, writers=writers, pipeline=pipeline,
-                                        on_chunk=on_chunk)
-    report.agreement = pipeline.agreement()
-    report_path = jobs.report_write(job, report_document(job, options, report, rows, roles))
-    files = {
-        role: storage.publish(storage.partial_path(job.pk, role), f"exports/{job.token}/{file_name(job.format, role)}")
-        for role in roles
-    }
-    files["report"] = storage.publish(report_path, f"exports/{job.token}/report.json")
-    now = timezone.now()
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.SUCCEEDED, files=files, row_count=rows, progress_done=job.progress_total,
-        finished_at=now, heartbeat_at=now, updated_at=now,
-    )
-    job.refresh_from_db()
+            rows = writing.write_selections(selections, export_format=job.format, writers=writers, pipeline=pipeline,
+                                            on_chunk=on_chunk)
+        report.agreement = pipeline.agreement()
+        report_path = jobs.report_write(job, report_document(job, options, report, rows, roles))
+        files = {
+            role: storage.publish(storage.partial_path(job.pk, role), f"exports/{job.token}/{file_name(job.format, role)}")
+            for role in roles
+        }
+        files["report"] = storage.publish(report_path, f"exports/{job.token}/report.json")
+        jobs.job_finish(job, status=JobStatus.SUCCEEDED, files=files, row_count=rows, progress_done=job.progress_total)
     return job

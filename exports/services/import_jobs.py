@@ -76,12 +76,18 @@ def import_job_create(
 
 
 def import_job_run(*, job: ImportJob, progress: jobs.ProgressHook | None = None) -> ImportJob | None:
-    """Import the job's file (all or nothing unless on_error='skip'), write its report, drop the upload."""
+    """Import the job's file (all or nothing unless on_error='skip'), write its report, drop the upload.
+
+    The records and the job's success commit in one transaction, fenced by the attempt: an attempt
+    killed or taken over before its commit wrote nothing, so the next one imports every row exactly
+    once (records without an external_id included). LeaseHeld / LeaseLost as in `jobs.job_take`.
+    """
     job = jobs.job_take(ImportJob, job.pk)
     if job is None:
         return None
     if job.requested_by is None:
         raise AccessLost("The requester's account is gone, so the import was not run.")
+    upload = job.upload
 
     def hook(phase: str, done: int, total: int) -> None:
         # Writing happens inside one transaction: progress rows written there would stay invisible.
@@ -90,20 +96,21 @@ def import_job_run(*, job: ImportJob, progress: jobs.ProgressHook | None = None)
         if progress:
             progress(phase, done, total)
 
-    try:
-        access = _requester_access(job)
-        with storage.local_copy(job.upload, job.pk) as path:
-            result = records_import_file(
-                access=access, path=path, file_format=job.format,
-                mapping=job.mapping, on_error=job.on_error, progress=hook,
-            )
-    except DomainError as exc:
-        _import_finish(job, status=JobStatus.FAILED, error=exc.message, details=exc.details)
-        return job
-    _import_finish(
-        job, status=JobStatus.SUCCEEDED, rows=result.rows, created=result.created, updated=result.updated,
-        skipped=result.bad_count, details={"rows": result.bad_rows} if result.bad_rows else {},
-    )
+    with jobs.job_lease_kept(job):
+        try:
+            access = _requester_access(job)
+            with storage.local_copy(job.upload, job.pk) as path, transaction.atomic():
+                result = records_import_file(
+                    access=access, path=path, file_format=job.format,
+                    mapping=job.mapping, on_error=job.on_error, progress=hook,
+                )
+                _import_finish(
+                    job, status=JobStatus.SUCCEEDED, rows=result.rows, created=result.created, updated=result.updated,
+                    skipped=result.bad_count, details={"rows": result.bad_rows} if result.bad_rows else {},
+                )
+        except DomainError as exc:
+            _import_finish(job, status=JobStatus.FAILED, error=exc.message, details=exc.details)
+    storage.delete(upload)
     return job
 
 
@@ -118,19 +125,15 @@ def _requester_access(job: ImportJob) -> DatasetAccess:
 
 def _import_finish(job: ImportJob, *, status: str, error: str = "", details: Mapping | None = None,
                    rows: int = 0, created: int = 0, updated: int = 0, skipped: int = 0) -> None:
+    """Publish the report and store the outcome (fenced: LeaseLost rolls a success back with its records)."""
     report = {
         "job": str(job.pk), "dataset": str(job.dataset_id), "file": job.source_name, "status": status,
         "error": error, "rows": rows, "created": created, "updated": updated, "skipped": skipped,
         "details": dict(details or {}), "finished_at": timezone.now().isoformat(),
     }
+    # Published before the outcome commits: a later attempt publishes its own report over this one.
     report_name = storage.publish(jobs.report_write(job, report), f"imports/{job.token}/report.json")
-    storage.delete(job.upload)
-    now = timezone.now()
-    fields = dict(
-        status=status, error=error, error_details=dict(details or {}), report=report_name, upload="",
-        created_count=created, updated_count=updated, skipped_count=skipped, finished_at=now, heartbeat_at=now,
-        updated_at=now, progress_done=rows, progress_total=rows,
+    jobs.job_finish(
+        job, status=status, error=error, error_details=dict(details or {}), report=report_name, upload="",
+        created_count=created, updated_count=updated, skipped_count=skipped, progress_done=rows, progress_total=rows,
     )
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(job, name, value)

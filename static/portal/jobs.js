@@ -58,6 +58,7 @@
     bar.textContent = done + " of " + total;
     field(row, "status").textContent = STATUS_LABELS[job.status] || job.status;
     field(row, "error").textContent = job.error || "";
+    field(row, "attempts").textContent = job.attempts > 1 ? "Attempt " + job.attempts : "";
     if (row.dataset.kind === "export") {
       field(row, "counts").textContent = done + " of " + total + " records" +
         (job.status === "succeeded" ? " · " + job.row_count + " rows" : "");
