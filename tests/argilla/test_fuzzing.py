@@ -103,22 +103,11 @@ def test_records_listing(as_admin, base, params):
     assert_answered_in_json(as_admin.client.get(f"{base}/records", params, **as_admin.headers))
 
 
+@pytest.mark.parametrize("method, path", [("POST", "/records"), ("PUT", "/records/bulk"), ("PATCH", "/records")])
 @EXAMPLES
 @given(body=records_body)
-def test_records_create(as_admin, base, body):
-    assert_answered_in_json(send(as_admin, "POST", f"{base}/records", dumps(body)))
-
-
-@EXAMPLES
-@given(body=records_body)
-def test_records_bulk_upsert(as_admin, base, body):
-    assert_answered_in_json(send(as_admin, "PUT", f"{base}/records/bulk", dumps(body)))
-
-
-@EXAMPLES
-@given(body=records_body)
-def test_records_update(as_admin, base, body):
-    assert_answered_in_json(send(as_admin, "PATCH", f"{base}/records", dumps(body)))
+def test_record_writes(as_admin, base, method, path, body):
+    assert_answered_in_json(send(as_admin, method, base + path, dumps(body)))
 
 
 @EXAMPLES

@@ -2,12 +2,8 @@
 FastAPI would refuse as invalid, 413 for a body over the limit, 404 for unknown paths) and changes
 nothing (DESIGN §9, issue 15)."""
 
-import json
-
 import pytest
 from django.conf import settings
-from django.test import RequestFactory
-from django.urls import get_resolver
 
 from labeling.models import Record
 
@@ -119,12 +115,3 @@ def test_a_body_over_the_shipped_limit_is_413(as_admin, dataset, existing):
     detail = detail_of(post_raw(as_admin, f"/api/v1/datasets/{dataset.pk}/records", body), 413)
     assert detail == f"The request body is larger than {limit} bytes; send fewer items per call."
     assert unchanged(existing)
-
-
-@pytest.mark.parametrize("status", [400, 403, 404, 500])
-def test_djangos_own_error_answers_use_argillas_shape(status):
-    handler = get_resolver().resolve_error_handler(status)
-    request = RequestFactory().get("/argilla/api/v1/me")
-    response = handler(request) if status == 500 else handler(request, exception=None)
-    assert response.status_code == status
-    assert set(json.loads(response.content)) == {"detail"}
