@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import ApiKey, User
 from accounts.selectors import user_for_api_key
 from config.api import FailedAuthThrottle
+from config.bodies import INT_MAX, json_loads_bounded
 from config.errors import Conflict, DomainError, InvalidInput
 
 API_KEY_HEADER = "HTTP_X_ARGILLA_API_KEY"
@@ -25,6 +26,8 @@ API_KEY_HEADER = "HTTP_X_ARGILLA_API_KEY"
 CONFLICT_CODES = {"conflict", "name_taken", "workspace_not_empty"}
 # The v1 SDK calls GET /api/me before most operations: record key use at most once a minute.
 KEY_USE_RESOLUTION = timedelta(seconds=60)
+# Offsets and limits go into SQL as bigints, offset + limit included: keep both well inside its range.
+MAX_QUERY_INT = INT_MAX // 2
 
 
 class ArgillaError(Exception):
@@ -85,10 +88,7 @@ class Call:
         """The JSON object sent; an empty body (publish, deletes) is {}."""
         if not self.request.body:
             return {}
-        try:
-            data = json.loads(self.request.body)
-        except (ValueError, UnicodeDecodeError):
-            raise unprocessable("The request body is not valid JSON.") from None
+        data = json_loads_bounded(self.request.body)
         if not isinstance(data, dict):
             raise unprocessable("The request body must be a JSON object.")
         return data
@@ -97,7 +97,8 @@ class Call:
         """A repeated query parameter; each value may also hold comma-separated items."""
         return [part for value in self.request.GET.getlist(name) for part in value.split(",") if part]
 
-    def query_int(self, name: str, default: int, low: int, high: int | None = None) -> int:
+    def query_int(self, name: str, default: int, low: int, high: int = MAX_QUERY_INT) -> int:
+        """An integer query parameter within [low, high]; the default bound keeps offsets inside a bigint."""
         raw = self.request.GET.get(name)
         if raw is None:
             return default
@@ -105,10 +106,17 @@ class Call:
             value = int(raw)
         except ValueError:
             raise unprocessable(f"'{name}' must be an integer.") from None
-        if value < low or (high is not None and value > high):
-            bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise unprocessable(f"'{name}' must be {bound}.")
+        if not low <= value <= high:
+            raise unprocessable(f"'{name}' must be between {low} and {high}.")
         return value
+
+
+def refuse_nul_in_query(request: HttpRequest) -> None:
+    """Query parameters reach SQL as text, and PostgreSQL stores no NUL character: refuse it in any of them."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            shown = name.replace("\x00", "\\u0000")
+            raise unprocessable(f"Query parameter '{shown}' contains a NUL character (\\u0000); remove it.")
 
 
 def _authenticate(request: HttpRequest) -> tuple[User, ApiKey, str] | None:
@@ -146,6 +154,7 @@ def endpoint(**handlers: Callable[..., HttpResponse]):
             response["Allow"] = ", ".join(handlers)
             return response
         try:
+            refuse_nul_in_query(request)
             return handler(Call(request, user, secret), **kwargs)
         except ArgillaError as exc:
             return detail_response(exc.status, exc.detail)

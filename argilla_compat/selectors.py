@@ -215,9 +215,14 @@ def _filter_condition(*, access: DatasetAccess, item) -> Q:
         raise InvalidInput("Each filter is an object with a 'scope'.")
     scope, values = item["scope"], item.get("values")
     entity = scope.get("entity")
-    if entity == "response" and scope.get("property") == "status" and isinstance(values, list):
-        return record_status_condition(access=access, wanted=set(values))
-    if entity == "record" and scope.get("property") == "status" and isinstance(values, list):
+    if entity in ("response", "record") and scope.get("property") == "status":
+        if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+            raise InvalidInput(f"A {entity} status filter takes 'values': a list of status names.")
+        if entity == "response":
+            return record_status_condition(access=access, wanted=set(values))
+        unknown = set(values) - set(Record.Status.values)
+        if unknown:
+            raise InvalidInput(f"Unknown record status: {', '.join(sorted(unknown))}.")
         return Q(status__in=values)
     if entity == "metadata":
         name = scope.get("metadata_property") or scope.get("name")
@@ -229,10 +234,14 @@ def _filter_condition(*, access: DatasetAccess, item) -> Q:
 def records_searched(*, access: DatasetAccess, text: dict, filters) -> QuerySet:
     """v2 search bodies: a text query (`{"q", "field"}`) on one or all fields, and `and`-ed filters on
     response status, record status and metadata, over the records the caller may read, in creation order."""
+    if not isinstance(text, dict) or not isinstance(text.get("q", ""), str) or not isinstance(text.get("field", ""), str | None):
+        raise InvalidInput("'query.text' is an object: {\"q\": the text to find, \"field\": a field name or null}.")
+    if not isinstance(filters, dict) or not isinstance(filters.get("and", []), list):
+        raise InvalidInput("'filters' is an object: {\"and\": a list of filters}.")
     found = records_readable(access=access)
     if text.get("q"):
         found = found.filter(text_condition(dataset=access.dataset, text=text["q"], field=text.get("field")))
-    for item in filters.get("and", []) if isinstance(filters, dict) else []:
+    for item in filters.get("and", []):
         found = found.filter(_filter_condition(access=access, item=item))
     return found.order_by("ordinal")
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
@@ -22,6 +23,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .bodies import body_too_large, json_loads_bounded
 from .client_address import client_bucket
 from .errors import DomainError, InvalidInput
 
@@ -40,6 +42,8 @@ def _flatten(detail) -> str:
 
 def exception_handler(exc, context):
     """Render every error as {"error": {"code", "message", "details"}}."""
+    if isinstance(exc, RequestDataTooBig):
+        exc = body_too_large()
     if isinstance(exc, DomainError):
         response = Response(error_body(exc.code, exc.message, exc.details), status=exc.http_status)
         return response
@@ -115,7 +119,7 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
-ERROR_RESPONSES = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 429)}
+ERROR_RESPONSES = {code: ErrorSerializer for code in (400, 401, 403, 404, 409, 413, 429)}
 
 
 def api_schema(*, request=None, responses=None, parameters=None, summary=None, description=None, **kwargs):
@@ -262,13 +266,24 @@ class BulkItemsField(serializers.ListField):
         return data
 
 
+class BoundedJSONParser(JSONParser):
+    """JSON bodies within the bounds of `config.bodies` (depth, NUL, number range), errors in the one shape.
+
+    A JSONParser subclass, as DRF reads the body for those through `request.body`, which refuses one
+    over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig, answered 413 by `exception_handler`).
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return json_loads_bounded(stream.read())
+
+
 # --- the base view ------------------------------------------------------------------------------
 
 
 class ApiView(FailedAuthThrottleMixin, APIView):
     """Base of every /api/ view: JSON in and out, throttled authentication, strict parsing, paging."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonNegotiation
     schema = ApiAutoSchema()

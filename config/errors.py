@@ -39,3 +39,8 @@ class PermissionDenied(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+    http_status = 413

@@ -17,3 +17,9 @@ urlpatterns = [
     path("", include("labeling.dashboard_urls")),
     path("", include("exports.urls")),
 ]
+
+# Django's own 400/403/404/500 answers, as JSON in each API's shape under /api/ and /argilla.
+handler400 = "config.error_views.bad_request"
+handler403 = "config.error_views.permission_denied"
+handler404 = "config.error_views.page_not_found"
+handler500 = "config.error_views.server_error"

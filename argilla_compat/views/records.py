@@ -77,7 +77,9 @@ def records_search(call: Call, dataset_id):
     """v2 `dataset.records(query=...)`: the same listing, with the query and filters in the body."""
     access = _access(call, dataset_id)
     window, include = _paging(call)
-    query = call.body.get("query") if isinstance(call.body.get("query"), dict) else {}
+    query = call.body.get("query") or {}
+    if not isinstance(query, dict):
+        raise unprocessable("'query' is an object: {\"text\": {\"q\", \"field\"}}.")
     if query.get("vector"):
         raise unprocessable("Vector search is not supported by this server.")
     found = records_searched(access=access, text=query.get("text") or {},

@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
 
 # Uploads: larger bodies are refused before parsing (DESIGN §9 "Files").
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024 * 1024)))
+# JSON bodies of both APIs nest at most this deep (config.bodies): Argilla's records need about 6 levels.
+DATA_UPLOAD_MAX_JSON_DEPTH = int(os.environ.get("DATA_UPLOAD_MAX_JSON_DEPTH", "64"))
 FILE_UPLOAD_MAX_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_SIZE", str(100 * 1024 * 1024)))
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,7 +1,9 @@
 """Fuzz every operation of /api/schema/ with schemathesis (DESIGN §9): as a workspace admin, then
 as an annotator, a bounded number of examples each; no 5xx, and every answer — status code, content
 type, headers and body — matches the schema. Path ids are pointed at real objects half the time, so
-the examples reach the services instead of stopping at 404."""
+the examples reach the services instead of stopping at 404. A second pass sends what the schema
+refuses (negative examples: wrong types, missing and undeclared keys, out-of-range values): still no
+5xx, and every error body is the one JSON error shape."""
 
 import zlib
 
@@ -24,6 +26,11 @@ CONFIG = SchemathesisConfig.from_dict({
     "generation": {"mode": "positive", "max-examples": 5},
 })
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(), config=CONFIG)
+NEGATIVE = SchemathesisConfig.from_dict({
+    "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+    "generation": {"mode": "negative", "max-examples": 5},
+})
+negative_schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application(), config=NEGATIVE)
 
 CHECKS = [
     checks.not_a_server_error,
@@ -75,3 +82,26 @@ def test_api_conforms_to_its_schema(case, role, objects, request):
     headers = {"Authorization": f"Token {secret}"}
     response = case.call(headers=headers)
     case.validate_response(response, checks=CHECKS, headers=headers)
+    assert_error_shape(response)
+
+
+def assert_error_shape(response):
+    """An error answer is JSON, {"error": {"code", "message", "details"}}."""
+    if response.status_code >= 400:
+        assert response.headers["content-type"][0].startswith("application/json"), response.text[:200]
+        body = response.json()
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}, body
+
+
+@negative_schema.parametrize()
+@settings(max_examples=5, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much])
+def test_api_answers_invalid_requests_with_the_error_shape(case, objects, admin):
+    _, secret = api_key_create(actor=None, user=admin, name="fuzz")
+    for name in case.path_parameters or {}:
+        if name in objects and zlib.crc32(str(case.path_parameters[name]).encode()) % 2:
+            case.path_parameters[name] = str(objects[name])
+    response = case.call(headers={"Authorization": f"Token {secret}"})
+    assert response.status_code < 500, response.text[:500]
+    assert_error_shape(response)
