@@ -5,7 +5,6 @@ read is a 404), call one service and render. They are the only place that catche
 it beside the question or as a message (STYLE §4).
 """
 
-import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError, NotFound
+from config.bodies import json_loads_bounded
+from config.errors import DomainError, InvalidInput, NotFound
 
 from .access import DatasetAccess, RecordAccess
 from .forms import ResponseForm, question_views
@@ -90,9 +90,12 @@ def _json_error(error: DomainError) -> JsonResponse:
 
 
 def _read_json(request) -> dict:
+    """The body as a JSON object, read within the APIs' bounds (nesting depth, NUL, finite numbers)."""
     try:
-        payload = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+        payload = json_loads_bounded(request.body or b"null")
+    except InvalidInput as error:
+        if error.code != "parse_error":
+            raise
         payload = None
     if not isinstance(payload, dict):
         raise DomainError("Send a JSON object.", code="invalid_json")

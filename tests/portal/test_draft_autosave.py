@@ -44,3 +44,14 @@ def test_needs_the_csrf_header(annotator, records, urls):
     ok = client.post(urls.draft(records[0]), json.dumps({"values": {"quality": 2}}),
                      content_type="application/json", headers={"X-CSRFToken": token})
     assert ok.status_code == 200
+
+
+def test_refuses_deep_nesting_and_nul_with_the_error_shape(annotator_client, records, urls):
+    deep = '{"values": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = _post(annotator_client, urls.draft(records[0]), deep)
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "The JSON body nests deeper than 64 levels; flatten it."
+    nul = _post(annotator_client, urls.draft(records[0]), {"values": {"demonstration": "a\u0000b"}})
+    assert nul.status_code == 400
+    assert "NUL" in nul.json()["error"]["message"]
+    assert not Response.objects.exists()
