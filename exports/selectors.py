@@ -140,6 +140,10 @@ def administered_workspace_ids(*, user: User) -> set | None:
     return {row["workspace_id"] for row in tenancy.admin_workspace_ids(user)}
 
 
-def administered_datasets(*, user: User) -> list[Dataset]:
-    """The datasets an export or import may be started for, by workspace then name."""
-    return list(Dataset.objects.administered_by(user).select_related("workspace").order_by("workspace__name", "name"))
+def administered_datasets(*, user: User, with_schema: bool = False) -> list[Dataset]:
+    """The datasets an export or import may be started for, by workspace then name; `with_schema` prefetches
+    their fields, questions and metadata properties (the export page's choices)."""
+    datasets = Dataset.objects.administered_by(user).select_related("workspace").order_by("workspace__name", "name")
+    if with_schema:
+        datasets = datasets.prefetch_related("fields", "questions", "metadata_properties")
+    return list(datasets)
