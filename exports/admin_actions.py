@@ -28,10 +28,11 @@ from .services import export_jobs, import_jobs
 
 
 class AdminExportForm(ExportForm):
-    """The portal's export form without its dataset choice: the changelist selection is the datasets."""
+    """The portal's export form without its dataset choice: the changelist selection is the datasets, and
+    its schema gives the menus' choices."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, datasets=[], **kwargs)
+    def __init__(self, *args, datasets, **kwargs):
+        super().__init__(*args, datasets=datasets, **kwargs)
         del self.fields["datasets"]
 
 
@@ -47,8 +48,8 @@ def _started(modeladmin, request, job, what: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url)
 
 
-def _render(modeladmin, request, *, error: DomainError | None = None, **page):
-    return render_action_form(modeladmin, request, status=error.http_status if error else 200, **page)
+def _render(modeladmin, request, *, error: DomainError | None = None, status: int = 200, **page):
+    return render_action_form(modeladmin, request, status=error.http_status if error else status, **page)
 
 
 @admin.action(description="Export selected datasets…", permissions=["change"])
@@ -56,8 +57,9 @@ def export_selected_datasets(modeladmin, request, queryset):
     """Export the selected datasets into one file, with the format and options of DESIGN §5."""
     if selection_refused(modeladmin, request, queryset, "datasets"):
         return None
-    datasets = list(queryset.select_related("workspace").order_by("workspace__name", "name"))
-    form = AdminExportForm(request.POST if APPLY in request.POST else None)
+    datasets = list(queryset.select_related("workspace").prefetch_related("fields", "questions", "metadata_properties")
+                    .order_by("workspace__name", "name"))
+    form = AdminExportForm(request.POST if APPLY in request.POST else None, datasets=datasets)
     error = None
     if form.is_bound and form.is_valid():
         try:
@@ -72,7 +74,7 @@ def export_selected_datasets(modeladmin, request, queryset):
             return _started(modeladmin, request, job, "Export")
     facts = [f"Datasets: {', '.join(f'{d.workspace.name} / {d.name}' for d in datasets)}."]
     return _render(modeladmin, request, title="Export selected datasets", form=form, facts=facts, submit="Export",
-                   error=error)
+                   error=error, status=400 if form.is_bound and error is None else 200)
 
 
 @admin.action(description="Import records…", permissions=["change"])

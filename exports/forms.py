@@ -8,7 +8,7 @@ from django import forms
 
 from config.errors import DomainError
 from config.ids import uuid_or_none
-from labeling.models import Dataset, Response
+from labeling.models import Dataset, Question, Response
 
 from .models import ExportJob, ImportJob
 from .pipeline.options import GROUP_BY
@@ -35,46 +35,87 @@ class DatasetIdsField(forms.MultipleChoiceField):
         return uuid_or_none(value) is not None
 
 
+class OptionalJSONField(forms.JSONField):
+    """A JSON input that shows nothing, rather than the text `null`, when it has no value."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
+class SchemaSelect(forms.Select):
+    """A select of schema names; each option says which datasets have it (`data-datasets`), so the page's script
+    offers only the names every chosen dataset has."""
+
+    def __init__(self, *args, owners: dict[str, list[str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owners = owners or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.owners:
+            option["attrs"]["data-datasets"] = " ".join(self.owners[value])
+        return option
+
+
+def schema_choice(default: str, **kwargs) -> forms.ChoiceField:
+    """A choice among the datasets' own names (filled in by ExportForm), empty meaning `default`."""
+    return forms.ChoiceField(required=False, choices=[("", default)], widget=SchemaSelect, **kwargs)
+
+
 class ExportForm(forms.Form):
     datasets = DatasetIdsField(
         widget=forms.CheckboxSelectMultiple,
         help_text="Several datasets (e.g. the same one in several labelers' workspaces) go into one file; "
-                  "they must share the prompt field and the demonstration question.",
+                  "they must share one schema.",
     )
     format = forms.ChoiceField(choices=ExportJob.Format.choices, initial=ExportJob.Format.SFT_MESSAGES)
-    prompt_field = forms.CharField(required=False, max_length=200, help_text="Default: the only field.")
-    input_field = forms.CharField(required=False, max_length=200, help_text="Optional: a field exported as alpaca's input.")
-    demonstration_question = forms.CharField(required=False, max_length=200,
-                                             help_text="Default: the only text question.")
-    system_prompt = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    prompt_field = schema_choice("Default: the only field", help_text="The field shown to labelers as the prompt.")
+    input_field = schema_choice("None", help_text="Optional: a field exported as alpaca's input.")
+    demonstration_question = schema_choice("Default: the only text question",
+                                           help_text="The text question whose answers are the completions.")
+    system_prompt = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text="Optional: put first in every conversation (sft-messages).")
     response_status = forms.MultipleChoiceField(
         choices=Response.Status.choices, initial=[Response.Status.SUBMITTED], widget=forms.CheckboxSelectMultiple,
     )
     completed_only = forms.BooleanField(required=False, label="Completed records only")
-    metadata_filter = forms.JSONField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text='JSON: {"topic": "maths"}, {"topic": ["a", "b"]} or {"level": {"min": 2, "max": 4}}.',
+    metadata_filter = OptionalJSONField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": '{"topic": "maths"}'}),
+        help_text='Optional JSON: {"topic": "maths"}, {"topic": ["a", "b"]} or {"level": {"min": 2, "max": 4}}.',
     )
-    min_rating_question = forms.CharField(required=False, max_length=200, label="Minimum rating: question")
-    min_rating_value = forms.FloatField(required=False, label="Minimum rating: value")
+    min_rating_question = schema_choice("None", label="Minimum rating: question",
+                                        help_text="Keep prompts whose reconciled rating reaches the value.")
+    min_rating_value = forms.FloatField(required=False, label="Minimum rating: value",
+                                        widget=forms.NumberInput(attrs={"step": "any"}))
     text_strategy = forms.ChoiceField(choices=[(s, TEXT_STRATEGY_LABELS[s]) for s in TEXT_STRATEGIES], initial="all",
                                       label="Reconcile overlapping demonstrations")
-    rating_question = forms.CharField(required=False, max_length=200, help_text="The rating 'best rated' ranks by.")
+    rating_question = schema_choice("None", help_text="The rating 'best rated' ranks by.")
     rating_aggregate = forms.ChoiceField(choices=[(a, a) for a in RATING_AGGREGATES], initial="mean")
     seed = forms.IntegerField(required=False, initial=0, help_text="Seed of the random strategy.")
     dedupe = forms.BooleanField(required=False, label="Drop duplicate prompts")
     test_size = forms.FloatField(required=False, min_value=0, max_value=1,
-                                 help_text="e.g. 0.1 holds out 10% as a test split; empty: no split.")
-    split_seed = forms.IntegerField(required=False, initial=0)
+                                 widget=forms.NumberInput(attrs={"step": "0.05", "placeholder": "0.1"}),
+                                 help_text="e.g. 0.1 holds out 10% of the groups as a test split; empty: no split.")
+    split_seed = forms.IntegerField(required=False, initial=0, help_text="Seed of the split.")
     group_by = forms.ChoiceField(
         required=False, choices=[("", "Default: external id when every record has one"), *[(g, g) for g in GROUP_BY]],
         label="Consolidate answers by", help_text="Answers of one group, across datasets, are reconciled together.",
     )
-    stratify_by = forms.CharField(required=False, max_length=200, help_text="Metadata property the split keeps shares of.")
+    stratify_by = schema_choice("None", label="Stratify by",
+                                help_text="A metadata property whose category shares the split keeps.")
 
     def __init__(self, *args, datasets: list[Dataset], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["datasets"].choices = [(str(d.pk), f"{d.workspace.name} / {d.name}") for d in datasets]
+        fields = _owners(datasets, lambda d: d.fields.all())
+        texts = _owners(datasets, lambda d: [q for q in d.questions.all() if q.type == Question.Type.TEXT])
+        ratings = _owners(datasets, lambda d: [q for q in d.questions.all() if q.type == Question.Type.RATING])
+        properties = _owners(datasets, lambda d: d.metadata_properties.all())
+        for name, owners in (("prompt_field", fields), ("input_field", fields), ("demonstration_question", texts),
+                             ("rating_question", ratings), ("min_rating_question", ratings), ("stratify_by", properties)):
+            field = self.fields[name]
+            field.choices = [field.choices[0], *[(value, value) for value in owners]]
+            field.widget.owners = owners
 
     def clean(self):
         data = super().clean()
@@ -138,6 +179,15 @@ class ImportForm(forms.Form):
             if column:
                 mapping[column] = None
         return mapping
+
+
+def _owners(datasets: list[Dataset], items) -> dict[str, list[str]]:
+    """{name: ids of the datasets that have it} over `items(dataset)` (named schema objects), in schema order."""
+    owners: dict[str, list[str]] = {}
+    for dataset in datasets:
+        for item in items(dataset):
+            owners.setdefault(item.name, []).append(str(dataset.pk))
+    return owners
 
 
 def import_form(dataset, *args) -> ImportForm:

@@ -1,18 +1,24 @@
 """Reads of export and import jobs, always through ExportJob/ImportJob.objects.visible_to (STYLE §3)."""
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from accounts import tenancy
 from accounts.models import User
-from config.errors import Conflict, NotFound
+from config.errors import Conflict, InvalidInput, NotFound
 from config.ids import parse_uuid
 from labeling.models import Dataset
 
 from .formats.registry import FORMATS
 from .models import ExportJob, ImportJob, JobStatus
+from .pipeline import preview
+from .pipeline.options import ExportOptions, normalize_options
+
+MAX_DATASETS_PER_EXPORT = 50
 
 
 def export_job_list(*, user: User, status: str | None = None, dataset_id: uuid.UUID | None = None) -> QuerySet:
@@ -27,6 +33,44 @@ def export_job_list(*, user: User, status: str | None = None, dataset_id: uuid.U
     if dataset_id:
         jobs = jobs.filter(datasets__id=dataset_id)
     return jobs.select_related("requested_by").prefetch_related(Prefetch("datasets", queryset=datasets))
+
+
+def export_datasets(*, user: User, dataset_ids: Iterable[Any]) -> list[Dataset]:
+    """The datasets of an export, each readable and administered by the user (404 / 403 otherwise), in the
+    order given, with their schema prefetched."""
+    if isinstance(dataset_ids, (str, bytes)) or not isinstance(dataset_ids, Iterable):
+        raise InvalidInput("'datasets' is a list of dataset ids.", details={"field": "datasets"})
+    ids = list(dict.fromkeys(parse_uuid(value, "Dataset not found.") for value in dataset_ids))
+    if not ids:
+        raise InvalidInput("Choose at least one dataset to export.", details={"field": "datasets"})
+    if len(ids) > MAX_DATASETS_PER_EXPORT:
+        raise InvalidInput(f"Export at most {MAX_DATASETS_PER_EXPORT} datasets at once.", details={"field": "datasets"})
+    found = {d.pk: d for d in Dataset.objects.visible_to(user).filter(pk__in=ids).select_related("workspace")}
+    if len(found) != len(ids):
+        raise NotFound("Dataset not found.")
+    datasets = [found[i] for i in ids]
+    for dataset in datasets:
+        tenancy.require_workspace_admin(user, dataset.workspace_id)
+    prefetch_related_objects(datasets, "fields", "questions")
+    return datasets
+
+
+def export_request(
+    *, user: User, dataset_ids: Iterable[Any], format: str, options: Mapping | None
+) -> tuple[list[Dataset], ExportOptions]:
+    """An export as asked for, checked: its datasets (see `export_datasets`) and its options normalised against
+    their schema. Raises InvalidInput naming the option at fault, or IncompatibleDatasets."""
+    if format not in FORMATS:
+        raise InvalidInput(f"Unknown format '{format}'. Use one of: {', '.join(FORMATS)}.", details={"field": "format"})
+    datasets = export_datasets(user=user, dataset_ids=dataset_ids)
+    return datasets, normalize_options(datasets, dict(options or {}))
+
+
+def export_preview(*, user: User, dataset_ids: Iterable[Any], format: str, options: Mapping | None) -> preview.Preview:
+    """The first rows and the row count an export with these options would produce; nothing is stored or written.
+    Raises what `export_request` raises, so the page refuses bad options before a job exists."""
+    datasets, normalized = export_request(user=user, dataset_ids=dataset_ids, format=format, options=options)
+    return preview.export_preview(datasets, format, normalized)
 
 
 def export_job_get(*, user: User, job_id) -> ExportJob:
@@ -96,6 +140,10 @@ def administered_workspace_ids(*, user: User) -> set | None:
     return {row["workspace_id"] for row in tenancy.admin_workspace_ids(user)}
 
 
-def administered_datasets(*, user: User) -> list[Dataset]:
-    """The datasets an export or import may be started for, by workspace then name."""
-    return list(Dataset.objects.administered_by(user).select_related("workspace").order_by("workspace__name", "name"))
+def administered_datasets(*, user: User, with_schema: bool = False) -> list[Dataset]:
+    """The datasets an export or import may be started for, by workspace then name; `with_schema` prefetches
+    their fields, questions and metadata properties (the export page's choices)."""
+    datasets = Dataset.objects.administered_by(user).select_related("workspace").order_by("workspace__name", "name")
+    if with_schema:
+        datasets = datasets.prefetch_related("fields", "questions", "metadata_properties")
+    return list(datasets)

@@ -6,6 +6,8 @@ dataset, options against the schema) and their errors are shown on the form (STY
 bars are refreshed by static/portal/jobs.js from the JSON API (`/api/exports/<id>/`), with the session.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +24,7 @@ from labeling.views import administered_access
 
 from . import selectors
 from .forms import ExportForm, import_form, show_error
+from .pipeline.preview import PREVIEW_ROWS, Preview
 from .services import export_jobs, import_jobs
 from .uploads import SizeLimitUploadHandler
 
@@ -41,29 +44,48 @@ def _page(request, queryset, per_page: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def exports_page(request):
-    """Start an export of one or several administered datasets; the user's export jobs with progress and files."""
+    """Start an export of one or several administered datasets, or preview its first rows and row count; the
+    user's export jobs with progress and files. `?dataset=<id>` (the links from a dataset) pre-selects it."""
     _require_admin(request)
-    datasets = selectors.administered_datasets(user=request.user)
-    form = ExportForm(request.POST if request.method == "POST" else None, datasets=datasets)
-    status = 200
+    datasets = selectors.administered_datasets(user=request.user, with_schema=True)
+    if request.method == "POST":
+        form = ExportForm(request.POST, datasets=datasets)
+    else:
+        chosen = request.GET.get("dataset")
+        form = ExportForm(initial={"datasets": [str(d.pk) for d in datasets if str(d.pk) == chosen]}, datasets=datasets)
+    status, preview = 200, None
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            request_args = {"dataset_ids": form.cleaned_data["datasets"], "format": form.cleaned_data["format"],
+                            "options": form.options()}
             try:
-                export_jobs.export_job_create(
-                    actor=request.user, dataset_ids=form.cleaned_data["datasets"], format=form.cleaned_data["format"],
-                    options=form.options(),
-                )
+                if "preview" in request.POST:
+                    preview = selectors.export_preview(user=request.user, **request_args)
+                    status = 200
+                else:
+                    export_jobs.export_job_create(actor=request.user, **request_args)
+                    messages.success(request, "Export started. Its file appears below when it is ready.")
+                    return redirect("exports:exports")
             except NotFound:
                 raise Http404("Dataset not found.") from None
             except DomainError as error:
                 status = show_error(form, error)
-            else:
-                messages.success(request, "Export started. Its file appears below when it is ready.")
-                return redirect("exports:exports")
     jobs = _page(request, selectors.export_job_list(user=request.user), EXPORT_JOBS_PER_PAGE)
-    return render(request, "portal/exports.html", {"form": form, "jobs": jobs, "has_datasets": bool(datasets)},
-                  status=status)
+    return render(request, "portal/exports.html", {
+        "form": form, "jobs": jobs, "has_datasets": bool(datasets), "preview": preview and _preview_table(preview),
+    }, status=status)
+
+
+def _preview_table(preview: Preview) -> dict:
+    """The preview as the page shows it: per file, its row count and first rows, as JSON texts or table cells."""
+    files = []
+    for role, rows in preview.rows.items():
+        if preview.columns:
+            rows = [["" if row[c] is None else row[c] if isinstance(row[c], str) else json.dumps(row[c], ensure_ascii=False)
+                     for c in preview.columns] for row in rows]
+        files.append({"role": role, "count": preview.counts[role], "rows": rows})
+    return {"count": preview.count, "columns": preview.columns, "files": files, "limit": PREVIEW_ROWS}
 
 
 @login_required

@@ -62,7 +62,7 @@ class JobFilterSerializer(PageQuerySerializer):
 class ExportJobListApi(ApiView):
     class InputSerializer(StrictSerializer):
         datasets = serializers.ListField(
-            child=serializers.UUIDField(), min_length=1, max_length=export_jobs.MAX_DATASETS_PER_EXPORT,
+            child=serializers.UUIDField(), min_length=1, max_length=selectors.MAX_DATASETS_PER_EXPORT,
             help_text="Datasets to export together; you must administer each, and they must share the options' schema.",
         )
         format = serializers.ChoiceField(choices=ExportJob.Format.choices)

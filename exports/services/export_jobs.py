@@ -14,39 +14,17 @@ from django.db.models import prefetch_related_objects
 from accounts import tenancy
 from accounts.models import User
 from config.collector import cyclic_gc_paused
-from config.errors import InvalidInput, NotFound
-from config.ids import parse_uuid
 from exports import storage
 from exports.errors import AccessLost
-from exports.formats.registry import FLAT_FORMATS, FORMATS, file_name
+from exports.formats.registry import FLAT_FORMATS, file_name
 from exports.models import ExportJob, JobStatus
 from exports.pipeline import reading, writing
 from exports.pipeline.examples import ExamplePipeline
 from exports.pipeline.options import flat_columns, normalize_options
 from exports.pipeline.report import Report, report_document
+from exports.selectors import export_request
 from exports.services import jobs
 from labeling.models import Dataset
-
-MAX_DATASETS_PER_EXPORT = 50
-
-
-def _export_datasets(actor: User, dataset_ids: Iterable[Any]) -> list[Dataset]:
-    """The datasets of an export, each readable and administered by the actor (404 / 403 otherwise)."""
-    if isinstance(dataset_ids, (str, bytes)) or not isinstance(dataset_ids, Iterable):
-        raise InvalidInput("'datasets' is a list of dataset ids.", details={"field": "datasets"})
-    ids = list(dict.fromkeys(parse_uuid(value, "Dataset not found.") for value in dataset_ids))
-    if not ids:
-        raise InvalidInput("Choose at least one dataset to export.", details={"field": "datasets"})
-    if len(ids) > MAX_DATASETS_PER_EXPORT:
-        raise InvalidInput(f"Export at most {MAX_DATASETS_PER_EXPORT} datasets at once.", details={"field": "datasets"})
-    found = {d.pk: d for d in Dataset.objects.visible_to(actor).filter(pk__in=ids).select_related("workspace")}
-    if len(found) != len(ids):
-        raise NotFound("Dataset not found.")
-    datasets = [found[i] for i in ids]
-    for dataset in datasets:
-        tenancy.require_workspace_admin(actor, dataset.workspace_id)
-    prefetch_related_objects(datasets, "fields", "questions")
-    return datasets
 
 
 def export_job_create(
@@ -57,10 +35,7 @@ def export_job_create(
     The actor must administer every dataset (others' datasets are NotFound, visible ones they
     only annotate are PermissionDenied); datasets must share the schema the options name.
     """
-    if format not in FORMATS:
-        raise InvalidInput(f"Unknown format '{format}'. Use one of: {', '.join(FORMATS)}.", details={"field": "format"})
-    datasets = _export_datasets(actor, dataset_ids)
-    normalized = normalize_options(datasets, dict(options or {}))
+    datasets, normalized = export_request(user=actor, dataset_ids=dataset_ids, format=format, options=options)
     stored = normalized.as_dict()
     stored.pop("answer_questions")
     with transaction.atomic():

@@ -1,5 +1,6 @@
 /* Exports and imports pages: refresh the rows of unfinished jobs from the JSON API until they finish,
- * and list the columns of a chosen CSV or JSON-lines file beside the column mapping.
+ * list the columns of a chosen CSV or JSON-lines file beside the column mapping, and fit the export form's
+ * schema choices to the chosen datasets.
  * Plain JavaScript, no dependencies; without it the pages still work (reload to refresh). */
 (function () {
   "use strict";
@@ -125,8 +126,30 @@
     });
   }
 
+  // Export form: offer in each schema select only the names every chosen dataset has (all of them while none
+  // is chosen); a choice that no longer fits falls back to the default.
+  function watchExportChoices() {
+    var form = document.querySelector("[data-export-form]");
+    if (!form) return;
+    var boxes = form.querySelectorAll("input[name=datasets]");
+    function update() {
+      var chosen = [];
+      boxes.forEach(function (box) { if (box.checked) chosen.push(box.value); });
+      form.querySelectorAll("option[data-datasets]").forEach(function (option) {
+        var owners = option.dataset.datasets.split(" ");
+        var fits = chosen.every(function (id) { return owners.indexOf(id) !== -1; });
+        option.hidden = !fits;
+        option.disabled = !fits;
+        if (!fits && option.selected) option.parentNode.value = "";
+      });
+    }
+    boxes.forEach(function (box) { box.addEventListener("change", update); });
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     watchJobs();
     watchFileInput();
+    watchExportChoices();
   });
 })();

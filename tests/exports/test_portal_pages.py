@@ -12,7 +12,7 @@ from exports.models import ExportJob, ImportJob
 from exports.services import export_jobs
 from labeling.models import Record
 
-from ..factories import DatasetFactory, MetadataPropertyFactory
+from ..factories import DatasetFactory, FieldFactory, MetadataPropertyFactory, QuestionFactory
 
 EXPORTS, IMPORTS = "/exports/", "/imports/"
 
@@ -106,10 +106,84 @@ def test_a_bad_option_is_shown_on_its_input(login, admin, dataset):
     response = login(admin).post(EXPORTS, export_form(dataset, text_strategy="best_rated"))
     assert response.status_code == 400
     assert "needs 'rating_question'" in response.context["form"].errors["rating_question"][0]
-    response = login(admin).post(EXPORTS, export_form(dataset, prompt_field="nope"))
+    # "context" is offered (another dataset has it), but the chosen dataset lacks it: the service says so.
+    FieldFactory(dataset=DatasetFactory(workspace=dataset.workspace, name="wider"), name="context")
+    response = login(admin).post(EXPORTS, export_form(dataset, prompt_field="context"))
     assert response.status_code == 400
-    assert response.context["form"].non_field_errors() == ["Dataset 'acme/demo' has no field 'nope'."]
+    assert response.context["form"].non_field_errors() == ["Dataset 'acme/demo' has no field 'context'."]
+    response = login(admin).post(EXPORTS, export_form(dataset, prompt_field="nope"))
+    assert response.status_code == 400 and "not one of the available choices" in response.context["form"].errors["prompt_field"][0]
     assert ExportJob.objects.count() == 0
+
+
+def test_the_form_offers_the_datasets_own_schema(login, admin, dataset, workspace):
+    MetadataPropertyFactory(dataset=dataset, name="topic")
+    other = DatasetFactory(workspace=workspace, name="chat")
+    FieldFactory(dataset=other, name="context")
+    QuestionFactory(dataset=other, name="answer")
+    form = login(admin).get(EXPORTS).context["form"]
+    ids = f"{other.pk} {dataset.pk}"  # datasets by workspace, then name
+    assert form.fields["prompt_field"].choices == [("", "Default: the only field"), ("prompt", "prompt"), ("context", "context")]
+    assert [v for v, _ in form.fields["demonstration_question"].choices] == ["", "demonstration", "answer"]
+    assert [v for v, _ in form.fields["rating_question"].choices] == ["", "quality"]
+    assert [v for v, _ in form.fields["stratify_by"].choices] == ["", "topic"]
+    page = login(admin).get(EXPORTS).content.decode()
+    assert f'<option value="prompt" data-datasets="{ids}">prompt</option>' in page
+    assert f'<option value="context" data-datasets="{other.pk}">context</option>' in page
+    assert '<select name="group_by"' in page and '<select name="stratify_by"' in page
+    assert '<textarea name="metadata_filter" cols="40" rows="2" placeholder="{&quot;topic&quot;: &quot;maths&quot;}" ' in page
+    assert ">null</textarea>" not in page and 'type="number" name="test_size"' in page
+
+
+def test_opened_from_a_dataset_it_is_preselected(login, admin, dataset, workspace, other_dataset):
+    second = DatasetFactory(workspace=workspace, name="second")
+    client = login(admin)
+    assert client.get(EXPORTS, {"dataset": str(second.pk)}).context["form"]["datasets"].value() == [str(second.pk)]
+    assert client.get(EXPORTS, {"dataset": str(other_dataset.pk)}).context["form"]["datasets"].value() == []
+    assert client.get(EXPORTS, {"dataset": "not-an-id"}).status_code == 200
+    home = client.get("/").content.decode()
+    dashboard = client.get(f"/datasets/{dataset.pk}/dashboard/").content.decode()
+    assert f'href="{EXPORTS}?dataset={dataset.pk}"' in home and f'href="{EXPORTS}?dataset={dataset.pk}"' in dashboard
+
+
+def test_preview_shows_the_first_rows_and_the_count_and_starts_nothing(login, admin, dataset, labelers, add_records,
+                                                                          answer):
+    for i, record in enumerate(add_records(dataset, [f"Prompt {i}" for i in range(7)])):
+        answer(labelers[0], record, demonstration=f"Answer {i}")
+    response = login(admin).post(EXPORTS, export_form(dataset, format="sft-prompt-completion", preview="1"))
+    assert response.status_code == 200 and ExportJob.objects.count() == 0
+    page = response.content.decode()
+    assert "<span data-preview-count>7</span> rows" in page
+    assert page.count("<li><pre>") == 5 and escape('{"prompt": "Prompt 0", "completion": "Answer 0"}') in page
+    assert "Prompt 5" not in page
+
+    response = login(admin).post(EXPORTS, export_form(dataset, format="csv", preview="1", test_size="0.3"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "<th scope=\"col\">split</th>" in page and "<td>Answer 0</td>" in page
+    assert ExportJob.objects.count() == 0
+
+
+def test_preview_refuses_bad_options_beside_their_input(login, admin, dataset):
+    MetadataPropertyFactory(dataset=dataset, name="topic")
+    response = login(admin).post(EXPORTS, export_form(dataset, stratify_by="topic", preview="1"))
+    assert response.status_code == 400 and b"data-preview-count" not in response.content
+    assert response.context["form"].errors["stratify_by"] == [
+        "'stratify_by' keeps category shares in a split: set 'test_size' too."
+    ]
+    assert ExportJob.objects.count() == 0
+
+
+def test_preview_runs_a_constant_number_of_queries(login, admin, dataset, labelers, add_records, answer):
+    client = login(admin)
+
+    def preview_queries(n):
+        for record in add_records(dataset, [f"More {Record.objects.count()}-{i}" for i in range(n)]):
+            answer(labelers[0], record, demonstration="yes")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(EXPORTS, export_form(dataset, preview="1")).status_code == 200
+        return len(queries)
+
+    assert preview_queries(2) == preview_queries(10)
 
 
 def test_half_a_minimum_rating_is_refused(login, admin, dataset):
