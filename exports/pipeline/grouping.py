@@ -8,6 +8,7 @@ per record for the whole export. `test_groups` draws the test split over whole g
 """
 
 import hashlib
+import heapq
 import random
 import re
 import unicodedata
@@ -16,9 +17,17 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from exports.pipeline.options import ExportOptions
-from exports.pipeline.reading import ExampleColumns, JsonScalar, Selection, examples_by_ordinal
+from exports.pipeline.reading import (
+    ExampleColumns,
+    JsonScalar,
+    Selection,
+    examples_by_ordinal,
+    examples_in_first_appearance_order,
+)
 
 _SPACES = re.compile(r"\s+")
 
@@ -91,6 +100,34 @@ def group_batches(plan: GroupPlan, selections: list[Selection], columns: Example
             positions[index] = last
             read += last - first
         yield read, [(plan.keys[rank], groups[rank]) for rank in sorted(groups)]
+
+
+def external_id_batches(selections: list[Selection], columns: ExampleColumns, *,
+                        chunk_size: int) -> Iterator[tuple[int, list[tuple[str, list[tuple]]]]]:
+    """The batches of `group_batches` for groups by external_id, read without a plan: in the same order.
+
+    Each dataset streams its records in group order (`reading.examples_in_first_appearance_order`), and a
+    merge of the streams brings each group's members together, in the order of the datasets (the merge
+    is stable); memory holds a chunk of each dataset's records.
+    """
+    per_dataset = max(1, chunk_size // len(selections))
+    streams = [
+        ((position, selection.label, record, answers) for position, record, answers in
+         examples_in_first_appearance_order(selection.records, [s.records for s in selections[:index]],
+                                            columns=columns, chunk_size=per_dataset))
+        for index, selection in enumerate(selections)
+    ]
+    batch, read = [], 0
+    for position, items in groupby(heapq.merge(*streams, key=itemgetter(0)), itemgetter(0)):
+        members = [(label, record, answers) for _, label, record, answers in items]
+        # A record without an external_id is a group of its own, keyed as `plan_groups` keys it.
+        batch.append((members[0][1][1] or f"\0{position[0]}:{position[1]}", members))
+        read += len(members)
+        if read >= chunk_size:
+            yield read, batch
+            batch, read = [], 0
+    if batch:
+        yield read, batch
 
 
 def test_groups(groups: list[tuple[str, str | None]], *, test_size: float, seed: int) -> set[str]:

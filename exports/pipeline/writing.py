@@ -88,6 +88,9 @@ def _group_batches(selections: list[reading.Selection], pipeline: ExamplePipelin
             for chunk in reading.example_chunks(selection.records, chunk_size=size, columns=columns):
                 yield len(chunk), [(str(record[key_at]), [(selection.label, record, answers)]) for record, answers in chunk]
         return
+    if options.group_by == "external_id":
+        yield from grouping.external_id_batches(selections, columns, chunk_size=size)
+        return
     plan = grouping.plan_groups(selections, options, chunk_size=size)
     yield from grouping.group_batches(plan, selections, columns, batch_groups=max(1, size // len(selections)))
 
