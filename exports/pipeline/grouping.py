@@ -102,21 +102,54 @@ def group_batches(plan: GroupPlan, selections: list[Selection], columns: Example
         yield read, [(plan.keys[rank], groups[rank]) for rank in sorted(groups)]
 
 
+def first_positions(selections: list[Selection], *, chunk_size: int) -> tuple[dict[str, tuple[int, int]], list[bool]]:
+    """Where each external_id first appears, as (dataset index, ordinal), and per dataset whether its records
+    in ordinal order are also in that order (they are when the datasets hold the prompts in one order)."""
+    first: dict[str, tuple[int, int]] = {}
+    in_order = []
+    for index, selection in enumerate(selections):
+        last, ordered = (-1, -1), True
+        rows = selection.records.order_by("ordinal").values_list("ordinal", "external_id")
+        for ordinal, external_id in rows.iterator(chunk_size=chunk_size):
+            position = first.setdefault(external_id, (index, ordinal)) if external_id else (index, ordinal)
+            ordered = ordered and position > last
+            last = position
+        in_order.append(ordered)
+    return first, in_order
+
+
+def _dataset_stream(selections: list[Selection], index: int, first: dict, in_order: bool, columns: ExampleColumns,
+                    chunk_size: int) -> Iterator[tuple]:
+    """(group position, dataset label, record, answers) of one dataset, in group order."""
+    selection = selections[index]
+    if not in_order:
+        earlier = [s.records for s in selections[:index]]
+        for position, record, answers in examples_in_first_appearance_order(selection.records, earlier,
+                                                                            columns=columns, chunk_size=chunk_size):
+            yield position, selection.label, record, answers
+        return
+    # Its ordinal order is the group order: read in that order, with no earlier datasets to sort by.
+    for (_, ordinal), record, answers in examples_in_first_appearance_order(selection.records, [], columns=columns,
+                                                                            chunk_size=chunk_size):
+        # A record added since `first_positions` read the keys, when its key is new, starts a group of its own.
+        position = first.get(record[1], (index, ordinal)) if record[1] else (index, ordinal)
+        yield position, selection.label, record, answers
+
+
 def external_id_batches(selections: list[Selection], columns: ExampleColumns, *,
                         chunk_size: int) -> Iterator[tuple[int, list[tuple[str, list[tuple]]]]]:
-    """The batches of `group_batches` for groups by external_id, read without a plan: in the same order.
+    """The batches of `group_batches` for groups by external_id, in the same order, read as streams.
 
-    Each dataset streams its records in group order (`reading.examples_in_first_appearance_order`), and a
-    merge of the streams brings each group's members together, in the order of the datasets (the merge
-    is stable); memory holds a chunk of each dataset's records.
+    Each dataset streams its records in group order and a merge of the streams brings each group's
+    members together, in the order of the datasets (the merge is stable); memory holds a chunk of each
+    dataset's records and one position per group. A dataset whose ordinal order is the group order is
+    read as a single-dataset export reads it; the database sorts the others
+    (`reading.examples_in_first_appearance_order`).
     """
     per_dataset = max(1, chunk_size // len(selections))
-    streams = [
-        ((position, selection.label, record, answers) for position, record, answers in
-         examples_in_first_appearance_order(selection.records, [s.records for s in selections[:index]],
-                                            columns=columns, chunk_size=per_dataset))
-        for index, selection in enumerate(selections)
-    ]
+    first, in_order = first_positions(selections, chunk_size=chunk_size)
+    streams = [_dataset_stream(selections, index, first, in_order[index], columns, per_dataset)
+               for index in range(len(selections))]
     batch, read = [], 0
     for position, items in groupby(heapq.merge(*streams, key=itemgetter(0)), itemgetter(0)):
         members = [(label, record, answers) for _, label, record, answers in items]

@@ -302,7 +302,10 @@ def examples_in_first_appearance_order(records, earlier: list[QuerySet], *, colu
     )
 
     def position(row: tuple) -> tuple[int, int]:
-        return next(((i, o) for i, o in enumerate(row[:index]) if o is not None), (index, row[index]))
+        for i in range(index):
+            if row[i] is not None:
+                return i, row[i]
+        return index, row[index]
 
     answer, names, values_end = reconcile.Answer, columns.names, index + 2 + len(columns.names)
     input_at, metadata_at = columns.input_at, columns.metadata_at
