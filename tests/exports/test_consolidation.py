@@ -84,6 +84,28 @@ def test_dedupe_keeps_the_strategys_pick(twins, run_export, job_file):
     assert [r["completion"] for r in job_file.lines(job)] == [earliest_best(g, lambda a: len(a[1]))[1] for g in written]
 
 
+def test_groups_come_in_order_of_first_appearance_whatever_each_datasets_order(
+        make_rich_dataset, labelers, add_records, answer, run_export, job_file):
+    """Rows follow the first dataset's order, then groups only later datasets have, even when a later
+    dataset holds the same prompts in another order."""
+    layouts = {"a": ["p0", "p1", "p2"], "b": ["p2", "q", "p0", "p1"], "c": ["r", "p1", "q"]}
+    answers: dict[str, list[str]] = {}
+    datasets = []
+    for n, (name, ids) in enumerate(layouts.items()):
+        dataset = make_rich_dataset(name)
+        records = add_records(dataset, [{"fields": {"prompt": f"Prompt {e}"}, "external_id": e} for e in ids])
+        for k, (external_id, record) in enumerate(zip(ids, records)):
+            text = f"{name}-{external_id}-" + "x" * ((n * 5 + k * 3) % 7)
+            answer(labelers[k % 3], record, demonstration=text)
+            answers.setdefault(external_id, []).append(text)
+        datasets.append(dataset)
+    job = run_export(datasets, "sft-prompt-completion", text_strategy="longest", **BASE)
+    rows = job_file.lines(job)
+    assert [r["prompt"] for r in rows] == [f"Prompt {e}" for e in ("p0", "p1", "p2", "q", "r")]
+    assert [r["completion"] for r in rows] == [max(answers[e], key=len) for e in ("p0", "p1", "p2", "q", "r")]
+    assert job_file.json(job)["groups"] == 5
+
+
 def test_group_by_record_keeps_one_group_per_record(twins, run_export, job_file):
     first, second, _ = twins
     job = run_export([first, second], "sft-prompt-completion", text_strategy="longest", group_by="record", **BASE)
