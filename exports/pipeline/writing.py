@@ -18,8 +18,11 @@ from exports.pipeline.options import ExportOptions
 
 
 def file_roles(export_format: str, options: ExportOptions) -> list[str]:
-    """The data files of an export: one, or train and test when it splits and the format has no split column."""
-    return ["train", "test"] if options.test_size and export_format not in FLAT_FORMATS else ["data"]
+    """The data files of an export: one, or train and test when it splits and the format has no split column.
+
+    records.jsonl is never split, as it is never grouped: it holds every record as stored."""
+    splits = options.test_size and export_format not in FLAT_FORMATS and FORMATS[export_format].ROWS == "examples"
+    return ["train", "test"] if splits else ["data"]
 
 
 @contextmanager

@@ -196,6 +196,16 @@ def test_every_format_of_a_split_consolidation_loads(twins, run_export, job_file
     assert len(load(kind, job_file.path(job, role), tmp_path)) == (N if role == "data" else N - 3)
 
 
+def test_a_records_export_is_never_split(twins, run_export, job_file):
+    first, second, _ = twins
+    job = run_export([first, second], "records", test_size=0.3, split_seed=1, **BASE)
+    assert job.status == "succeeded", job.error
+    assert set(job.files) == {"data", "report"}
+    rows = job_file.lines(job)
+    assert len(rows) == 2 * N and sum(len(r["responses"]) for r in rows) == 4 * N
+    assert job_file.json(job)["splits"] == {}
+
+
 def test_stratified_split_keeps_category_shares(make_rich_dataset, labelers, add_records, answer, run_export, job_file):
     dataset = make_rich_dataset("strata")
     langs = ["en"] * 12 + ["fr"] * 6 + ["de"] * 2
