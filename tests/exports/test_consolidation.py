@@ -3,6 +3,7 @@
 import json
 import os
 import statistics
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -84,10 +85,9 @@ def test_dedupe_keeps_the_strategys_pick(twins, run_export, job_file):
     assert [r["completion"] for r in job_file.lines(job)] == [earliest_best(g, lambda a: len(a[1]))[1] for g in written]
 
 
-def test_groups_come_in_order_of_first_appearance_whatever_each_datasets_order(
-        make_rich_dataset, labelers, add_records, answer, run_export, job_file):
-    """Rows follow the first dataset's order, then groups only later datasets have, even when a later
-    dataset holds the same prompts in another order."""
+@pytest.fixture
+def reordered(make_rich_dataset, labelers, add_records, answer):
+    """Three datasets sharing prompts, the later ones in other orders; returns them and each prompt's answers."""
     layouts = {"a": ["p0", "p1", "p2"], "b": ["p2", "q", "p0", "p1"], "c": ["r", "p1", "q"]}
     answers: dict[str, list[str]] = {}
     datasets = []
@@ -96,14 +96,35 @@ def test_groups_come_in_order_of_first_appearance_whatever_each_datasets_order(
         records = add_records(dataset, [{"fields": {"prompt": f"Prompt {e}"}, "external_id": e} for e in ids])
         for k, (external_id, record) in enumerate(zip(ids, records)):
             text = f"{name}-{external_id}-" + "x" * ((n * 5 + k * 3) % 7)
-            answer(labelers[k % 3], record, demonstration=text)
+            answer(labelers[k % 3], record, demonstration=text, quality=1 + (n + k) % 5)
             answers.setdefault(external_id, []).append(text)
         datasets.append(dataset)
+    return datasets, answers
+
+
+def test_groups_come_in_order_of_first_appearance_whatever_each_datasets_order(reordered, run_export, job_file):
+    """Rows follow the first dataset's order, then groups only later datasets have, even when a later
+    dataset holds the same prompts in another order."""
+    datasets, answers = reordered
     job = run_export(datasets, "sft-prompt-completion", text_strategy="longest", **BASE)
     rows = job_file.lines(job)
     assert [r["prompt"] for r in rows] == [f"Prompt {e}" for e in ("p0", "p1", "p2", "q", "r")]
     assert [r["completion"] for r in rows] == [max(answers[e], key=len) for e in ("p0", "p1", "p2", "q", "r")]
     assert job_file.json(job)["groups"] == 5
+
+
+def test_consolidated_files_do_not_depend_on_the_chunk_size(settings, reordered, run_export, job_file):
+    datasets, _ = reordered
+    outputs = []
+    for size in (1, 2, 1000):
+        settings.EXPORT_CHUNK_SIZE = size
+        job = run_export(datasets, "csv", text_strategy="best_rated", rating_question="quality", test_size=0.4, **BASE)
+        assert job.status == "succeeded", job.error
+        report = job_file.json(job)
+        report.pop("generated_at"), report.pop("job")
+        outputs.append((Path(job_file.path(job)).read_bytes(), report))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0][1]["records_read"] == 10
 
 
 def test_group_by_record_keeps_one_group_per_record(twins, run_export, job_file):
