@@ -1,11 +1,13 @@
 """Consolidation groups (DESIGN §5): the answers to one prompt, across datasets, reconciled together.
 
-`plan_groups` reads each dataset's group keys once (the external_id, or the prompt's normalised text)
-and ranks the groups in order of first appearance: the first dataset's order, then what later datasets
-add. `group_batches` then reads the records of a batch of groups from every dataset at once, so a
-group's answers meet in one place while memory holds one batch of records, plus one rank and ordinal
-per record for the whole export. `test_groups` draws the test split over whole groups.
-"""
+Groups come in order of first appearance: the first dataset's order, then what later datasets add.
+By external_id, `external_id_batches` reads each dataset once, in that order, as a stream (the database
+sorts it, or its ordinal order already is that order), and merges the streams: a group's members meet
+as they arrive and memory holds a chunk per dataset, plus one position per group. By prompt, the key is
+computed in Python: `plan_groups` reads each dataset's keys once and ranks the groups, then
+`group_batches` reads the records of a batch of groups from every dataset at once, with memory holding
+one batch of records, plus one rank and ordinal per record. `test_groups` draws the test split over
+whole groups."""
 
 import hashlib
 import heapq

@@ -2,7 +2,9 @@
 
 Records are read chunk by chunk in ordinal order (keyset paging), each chunk with its responses
 in one more query (and its suggestions for records.jsonl): a constant number of queries per
-chunk, never one per record, so memory stays flat whatever the dataset's size.
+chunk, never one per record, so memory stays flat whatever the dataset's size. A consolidation by
+external_id reads each dataset as two sorted streams instead (`examples_in_first_appearance_order`):
+two queries per dataset, read through server-side cursors a chunk at a time.
 
 The training formats read plain tuples (`values_list`), never model instances, and only the JSON
 keys they use, unpacked by the database (`JsonScalar`); responses arrive sorted by time. That keeps
