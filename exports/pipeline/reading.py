@@ -289,7 +289,8 @@ def examples_in_first_appearance_order(records, earlier: list[QuerySet], *, colu
     this one. The database sorts records and responses by it (the ordinal in each earlier dataset, absent
     last, then this one's), so both come in one order through two cursors, are joined here as they arrive,
     and `grouping` merges the datasets' streams holding a chunk of each: two queries per dataset.
-    `columns` must be `grouped` (answers carry their times).
+    `columns` must be `grouped`; an answer carries its time as the one timestamp the merge compares (the
+    submission, else the creation), a datetime rather than the ISO text the grouped pages render.
     """
     index = len(earlier)
     firsts = _first_appearance(earlier, "external_id")
@@ -300,7 +301,8 @@ def examples_in_first_appearance_order(records, earlier: list[QuerySet], *, colu
         Response.objects.filter(record__in=records.order_by().values("id"), status__in=columns.options.response_status)
         .annotate(**_first_appearance(earlier, "record__external_id"))
         .order_by(*order, "record__ordinal", Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
-        .values_list(*firsts, "record__ordinal", *columns.response_columns[1:]).iterator(chunk_size=chunk_size)
+        .values_list(*firsts, "record__ordinal", *columns.response_columns[1:-2], Coalesce("submitted_at", "inserted_at"))
+        .iterator(chunk_size=chunk_size)
     )
 
     def position(row: tuple) -> tuple[int, int]:
@@ -317,8 +319,7 @@ def examples_in_first_appearance_order(records, earlier: list[QuerySet], *, colu
         answers = []
         while pending is not None:
             if pending[index] == ordinal:
-                answers.append(answer(pending[index + 1], dict(zip(names, pending[index + 2:values_end])),
-                                      pending[-2], pending[-1]))
+                answers.append(answer(pending[index + 1], dict(zip(names, pending[index + 2:values_end])), pending[-1]))
             elif (position(pending), pending[index]) > (at, ordinal):
                 break
             # else: the response of a record the first query did not see (added or changed since): skipped.

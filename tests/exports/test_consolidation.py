@@ -127,6 +127,18 @@ def test_consolidated_files_do_not_depend_on_the_chunk_size(settings, reordered,
     assert outputs[0][1]["records_read"] == 10
 
 
+def test_first_and_latest_follow_time_across_datasets(make_rich_dataset, labelers, add_records, answer, run_export,
+                                                     job_file):
+    first, second = make_rich_dataset("a"), make_rich_dataset("b")
+    (in_first,) = add_records(first, [{"fields": {"prompt": "P"}, "external_id": "x"}])
+    (in_second,) = add_records(second, [{"fields": {"prompt": "P"}, "external_id": "x"}])
+    answer(labelers[0], in_second, demonstration="written first, in b")
+    answer(labelers[1], in_first, demonstration="written second, in a")
+    for strategy, expected in (("first", "written first, in b"), ("latest", "written second, in a")):
+        job = run_export([first, second], "sft-prompt-completion", text_strategy=strategy, **BASE)
+        assert [r["completion"] for r in job_file.lines(job)] == [expected]
+
+
 def test_group_by_record_keeps_one_group_per_record(twins, run_export, job_file):
     first, second, _ = twins
     job = run_export([first, second], "sft-prompt-completion", text_strategy="longest", group_by="record", **BASE)
