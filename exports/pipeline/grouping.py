@@ -131,11 +131,15 @@ def _dataset_stream(selections: list[Selection], index: int, first: dict, in_ord
             yield position, selection.label, record, answers
         return
     # Its ordinal order is the group order: read in that order, with no earlier datasets to sort by.
+    last = (-1, -1)
     for (_, ordinal), record, answers in examples_in_first_appearance_order(selection.records, [], columns=columns,
                                                                             chunk_size=chunk_size):
-        # A record added since `first_positions` read the keys, when its key is new, starts a group of its own.
+        # A record added since `first_positions` read the keys starts a group of its own when its key is new,
+        # and is left out when it joins an earlier group: out of order, it would split that group in two.
         position = first.get(record[1], (index, ordinal)) if record[1] else (index, ordinal)
-        yield position, selection.label, record, answers
+        if position > last:
+            last = position
+            yield position, selection.label, record, answers
 
 
 def external_id_batches(selections: list[Selection], columns: ExampleColumns, *,
@@ -145,8 +149,7 @@ def external_id_batches(selections: list[Selection], columns: ExampleColumns, *,
     Each dataset streams its records in group order and a merge of the streams brings each group's
     members together, in the order of the datasets (the merge is stable); memory holds a chunk of each
     dataset's records and one position per group. A dataset whose ordinal order is the group order is
-    read as a single-dataset export reads it; the database sorts the others
-    (`reading.examples_in_first_appearance_order`).
+    read in that order; the database sorts the others (`reading.examples_in_first_appearance_order`).
     """
     per_dataset = max(1, chunk_size // len(selections))
     first, in_order = first_positions(selections, chunk_size=chunk_size)

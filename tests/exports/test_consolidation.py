@@ -139,6 +139,30 @@ def test_first_and_latest_follow_time_across_datasets(make_rich_dataset, labeler
         assert [r["completion"] for r in job_file.lines(job)] == [expected]
 
 
+def test_a_record_added_while_the_export_reads_never_splits_a_group(make_rich_dataset, labelers, add_records, answer,
+                                                                     run_export, job_file, monkeypatch):
+    from exports.pipeline import grouping
+    from labeling.models import Record
+
+    first, second = make_rich_dataset("a"), make_rich_dataset("b")
+    for dataset in (first, second):
+        for record in add_records(dataset, [{"fields": {"prompt": f"Prompt {e}"}, "external_id": e} for e in ("p0", "p1")]):
+            answer(labelers[0], record, demonstration=f"{dataset.name}-{record.external_id}")
+    read_positions = grouping.first_positions
+
+    def then_p0_is_added_again(selections, **kwargs):
+        positions = read_positions(selections, **kwargs)
+        Record.objects.filter(dataset=second, external_id="p0").delete()
+        (again,) = add_records(second, [{"fields": {"prompt": "Prompt p0"}, "external_id": "p0"}])  # ordinal last
+        answer(labelers[1], again, demonstration="b-p0 added while reading")
+        return positions
+
+    monkeypatch.setattr(grouping, "first_positions", then_p0_is_added_again)
+    job = run_export([first, second], "sft-prompt-completion", text_strategy="all", **BASE)
+    assert [(r["prompt"], r["completion"]) for r in job_file.lines(job)] == [
+        ("Prompt p0", "a-p0"), ("Prompt p1", "a-p1"), ("Prompt p1", "b-p1")]
+
+
 def test_group_by_record_keeps_one_group_per_record(twins, run_export, job_file):
     first, second, _ = twins
     job = run_export([first, second], "sft-prompt-completion", text_strategy="longest", group_by="record", **BASE)
