@@ -29,7 +29,7 @@ def _dataset(n: int, responses: int, copy: int = 0):
     """A ready dataset of n records with `responses` submitted answers each (made once, then reused).
 
     Copies (`copy` > 0) hold the same prompts and external ids, as one workspace per labeler team would."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from accounts.models import Membership, User, Workspace
@@ -69,6 +69,10 @@ def _dataset(n: int, responses: int, copy: int = 0):
                                               "confirm the amount and the date.", "quality": 1 + (j + record.ordinal) % 5})
             for record in records for j, user in enumerate(labelers)
         ], batch_size=5_000)
+    # Plans as a running database makes them: autovacuum would gather these statistics only later.
+    with connection.cursor() as cursor:
+        for model in (Record, Response):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return owner, dataset
 
 

@@ -1,13 +1,16 @@
 """Consolidation groups (DESIGN §5): the answers to one prompt, across datasets, reconciled together.
 
-`plan_groups` reads each dataset's group keys once (the external_id, or the prompt's normalised text)
-and ranks the groups in order of first appearance: the first dataset's order, then what later datasets
-add. `group_batches` then reads the records of a batch of groups from every dataset at once, so a
-group's answers meet in one place while memory holds one batch of records, plus one rank and ordinal
-per record for the whole export. `test_groups` draws the test split over whole groups.
-"""
+Groups come in order of first appearance: the first dataset's order, then what later datasets add.
+By external_id, `external_id_batches` reads each dataset once, in that order, as a stream (the database
+sorts it, or its ordinal order already is that order), and merges the streams: a group's members meet
+as they arrive and memory holds a chunk per dataset, plus one position per group. By prompt, the key is
+computed in Python: `plan_groups` reads each dataset's keys once and ranks the groups, then
+`group_batches` reads the records of a batch of groups from every dataset at once, with memory holding
+one batch of records, plus one rank and ordinal per record. `test_groups` draws the test split over
+whole groups."""
 
 import hashlib
+import heapq
 import random
 import re
 import unicodedata
@@ -16,9 +19,17 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from exports.pipeline.options import ExportOptions
-from exports.pipeline.reading import ExampleColumns, JsonScalar, Selection, examples_by_ordinal
+from exports.pipeline.reading import (
+    ExampleColumns,
+    JsonScalar,
+    Selection,
+    examples_by_ordinal,
+    examples_in_first_appearance_order,
+)
 
 _SPACES = re.compile(r"\s+")
 
@@ -91,6 +102,70 @@ def group_batches(plan: GroupPlan, selections: list[Selection], columns: Example
             positions[index] = last
             read += last - first
         yield read, [(plan.keys[rank], groups[rank]) for rank in sorted(groups)]
+
+
+def first_positions(selections: list[Selection], *, chunk_size: int) -> tuple[dict[str, tuple[int, int]], list[bool]]:
+    """Where each external_id first appears, as (dataset index, ordinal), and per dataset whether its records
+    in ordinal order are also in that order (they are when the datasets hold the prompts in one order)."""
+    first: dict[str, tuple[int, int]] = {}
+    in_order = []
+    for index, selection in enumerate(selections):
+        last, ordered = (-1, -1), True
+        rows = selection.records.order_by("ordinal").values_list("ordinal", "external_id")
+        for ordinal, external_id in rows.iterator(chunk_size=chunk_size):
+            position = first.setdefault(external_id, (index, ordinal)) if external_id else (index, ordinal)
+            ordered = ordered and position > last
+            last = position
+        in_order.append(ordered)
+    return first, in_order
+
+
+def _dataset_stream(selections: list[Selection], index: int, first: dict, in_order: bool, columns: ExampleColumns,
+                    chunk_size: int) -> Iterator[tuple]:
+    """(group position, dataset label, record, answers) of one dataset, in group order."""
+    selection = selections[index]
+    if not in_order:
+        earlier = [s.records for s in selections[:index]]
+        for position, record, answers in examples_in_first_appearance_order(selection.records, earlier,
+                                                                            columns=columns, chunk_size=chunk_size):
+            yield position, selection.label, record, answers
+        return
+    # Its ordinal order is the group order: read in that order, with no earlier datasets to sort by.
+    last = (-1, -1)
+    for (_, ordinal), record, answers in examples_in_first_appearance_order(selection.records, [], columns=columns,
+                                                                            chunk_size=chunk_size):
+        # A record added since `first_positions` read the keys starts a group of its own when its key is new,
+        # and is left out when it joins an earlier group: out of order, it would split that group in two.
+        position = first.get(record[1], (index, ordinal)) if record[1] else (index, ordinal)
+        if position > last:
+            last = position
+            yield position, selection.label, record, answers
+
+
+def external_id_batches(selections: list[Selection], columns: ExampleColumns, *,
+                        chunk_size: int) -> Iterator[tuple[int, list[tuple[str, list[tuple]]]]]:
+    """The batches of `group_batches` for groups by external_id, in the same order, read as streams.
+
+    Each dataset streams its records in group order and a merge of the streams brings each group's
+    members together, in the order of the datasets (the merge is stable); memory holds a chunk of each
+    dataset's records and one position per group. A dataset whose ordinal order is the group order is
+    read in that order; the database sorts the others (`reading.examples_in_first_appearance_order`).
+    """
+    per_dataset = max(1, chunk_size // len(selections))
+    first, in_order = first_positions(selections, chunk_size=chunk_size)
+    streams = [_dataset_stream(selections, index, first, in_order[index], columns, per_dataset)
+               for index in range(len(selections))]
+    batch, read = [], 0
+    for position, items in groupby(heapq.merge(*streams, key=itemgetter(0)), itemgetter(0)):
+        members = [(label, record, answers) for _, label, record, answers in items]
+        # A record without an external_id is a group of its own, keyed as `plan_groups` keys it.
+        batch.append((members[0][1][1] or f"\0{position[0]}:{position[1]}", members))
+        read += len(members)
+        if read >= chunk_size:
+            yield read, batch
+            batch, read = [], 0
+    if batch:
+        yield read, batch
 
 
 def test_groups(groups: list[tuple[str, str | None]], *, test_size: float, seed: int) -> set[str]:

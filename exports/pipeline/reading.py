@@ -2,7 +2,9 @@
 
 Records are read chunk by chunk in ordinal order (keyset paging), each chunk with its responses
 in one more query (and its suggestions for records.jsonl): a constant number of queries per
-chunk, never one per record, so memory stays flat whatever the dataset's size.
+chunk, never one per record, so memory stays flat whatever the dataset's size. A consolidation by
+external_id reads each dataset as two sorted streams instead (`examples_in_first_appearance_order`):
+two queries per dataset, read through server-side cursors a chunk at a time.
 
 The training formats read plain tuples (`values_list`), never model instances, and only the JSON
 keys they use, unpacked by the database (`JsonScalar`); responses arrive sorted by time. That keeps
@@ -10,12 +12,13 @@ the per-record Python work to reconciliation and formatting (DESIGN §8).
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
 from django.conf import settings
-from django.db.models import F, FloatField, Func, QuerySet, TextField
+from django.db.models import F, FloatField, Func, OuterRef, QuerySet, Subquery, TextField
 from django.db.models.fields.json import KeyTransform, compile_json_path
 from django.db.models.functions import Coalesce
 
@@ -264,3 +267,63 @@ def examples_by_ordinal(records, ordinals: list[int], *, columns: ExampleColumns
     # The ids as a list, not a subquery: PostgreSQL then reads the responses through their record index
     # rather than scanning every response to join them with a scattered set of records.
     return {ordinal: (record, answers) for ordinal, record, answers in columns.page(rows, [row[1] for row in rows])}
+
+
+
+def _first_appearance(earlier: list[QuerySet], external_id: str) -> dict:
+    """The ordinal of the record with the same external_id in each earlier dataset (NULL where it has none)."""
+    return {
+        f"in_dataset_{i}": Subquery(
+            others.filter(external_id=OuterRef(external_id)).exclude(external_id="").order_by().values("ordinal")[:1]
+        )
+        for i, others in enumerate(earlier)
+    }
+
+
+def examples_in_first_appearance_order(records, earlier: list[QuerySet], *, columns: ExampleColumns,
+                                       chunk_size: int) -> Iterator[tuple[tuple[int, int], tuple, list]]:
+    """Yield (group position, record, answers) for one dataset of a consolidation by external_id, in group order.
+
+    A group's position is where it first appears: (the first of the datasets, in the export's order, that
+    holds its external_id, the record's ordinal there); `earlier` are the records of the datasets before
+    this one. The database sorts records and responses by it (the ordinal in each earlier dataset, absent
+    last, then this one's), so both come in one order through two cursors, are joined here as they arrive,
+    and `grouping` merges the datasets' streams holding a chunk of each: two queries per dataset.
+    `columns` must be `grouped`; an answer carries its time as the one timestamp the merge compares (the
+    submission, else the creation), a datetime rather than the ISO text the grouped pages render.
+    """
+    index = len(earlier)
+    firsts = _first_appearance(earlier, "external_id")
+    order = [F(name).asc(nulls_last=True) for name in firsts]
+    rows = (records.annotate(**firsts).order_by(*order, "ordinal")
+            .values_list(*firsts, *columns.record_columns).iterator(chunk_size=chunk_size))
+    responses = (
+        Response.objects.filter(record__in=records.order_by().values("id"), status__in=columns.options.response_status)
+        .annotate(**_first_appearance(earlier, "record__external_id"))
+        .order_by(*order, "record__ordinal", Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
+        .values_list(*firsts, "record__ordinal", *columns.response_columns[1:-2], Coalesce("submitted_at", "inserted_at"))
+        .iterator(chunk_size=chunk_size)
+    )
+
+    def position(row: tuple) -> tuple[int, int]:
+        for i in range(index):
+            if row[i] is not None:
+                return i, row[i]
+        return index, row[index]
+
+    answer, names, values_end = reconcile.Answer, columns.names, index + 2 + len(columns.names)
+    input_at, metadata_at = columns.input_at, columns.metadata_at
+    pending = next(responses, None)
+    for row in rows:
+        ordinal, at = row[index], position(row)
+        answers = []
+        while pending is not None:
+            if pending[index] == ordinal:
+                answers.append(answer(pending[index + 1], dict(zip(names, pending[index + 2:values_end])), pending[-1]))
+            elif (position(pending), pending[index]) > (at, ordinal):
+                break
+            # else: the response of a record the first query did not see (added or changed since): skipped.
+            pending = next(responses, None)
+        record = row[index:]
+        yield at, (record[1], record[2], record[3] or "", record[input_at] if input_at else None,
+                   record[metadata_at] if metadata_at else None), answers

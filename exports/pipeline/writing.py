@@ -18,8 +18,11 @@ from exports.pipeline.options import ExportOptions
 
 
 def file_roles(export_format: str, options: ExportOptions) -> list[str]:
-    """The data files of an export: one, or train and test when it splits and the format has no split column."""
-    return ["train", "test"] if options.test_size and export_format not in FLAT_FORMATS else ["data"]
+    """The data files of an export: one, or train and test when it splits and the format has no split column.
+
+    records.jsonl is never split, as it is never grouped: it holds every record as stored."""
+    splits = options.test_size and export_format not in FLAT_FORMATS and FORMATS[export_format].ROWS == "examples"
+    return ["train", "test"] if splits else ["data"]
 
 
 @contextmanager
@@ -87,6 +90,9 @@ def _group_batches(selections: list[reading.Selection], pipeline: ExamplePipelin
         for selection in selections:
             for chunk in reading.example_chunks(selection.records, chunk_size=size, columns=columns):
                 yield len(chunk), [(str(record[key_at]), [(selection.label, record, answers)]) for record, answers in chunk]
+        return
+    if options.group_by == "external_id":
+        yield from grouping.external_id_batches(selections, columns, chunk_size=size)
         return
     plan = grouping.plan_groups(selections, options, chunk_size=size)
     yield from grouping.group_batches(plan, selections, columns, batch_groups=max(1, size // len(selections)))

@@ -3,6 +3,7 @@
 import json
 import os
 import statistics
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -82,6 +83,84 @@ def test_dedupe_keeps_the_strategys_pick(twins, run_export, job_file):
     first, second, written = twins
     job = run_export([second, first], "sft-prompt-completion", text_strategy="longest", dedupe=True, **BASE)
     assert [r["completion"] for r in job_file.lines(job)] == [earliest_best(g, lambda a: len(a[1]))[1] for g in written]
+
+
+@pytest.fixture
+def reordered(make_rich_dataset, labelers, add_records, answer):
+    """Three datasets sharing prompts, the later ones in other orders; returns them and each prompt's answers."""
+    layouts = {"a": ["p0", "p1", "p2"], "b": ["p2", "q", "p0", "p1"], "c": ["r", "p1", "q"]}
+    answers: dict[str, list[str]] = {}
+    datasets = []
+    for n, (name, ids) in enumerate(layouts.items()):
+        dataset = make_rich_dataset(name)
+        records = add_records(dataset, [{"fields": {"prompt": f"Prompt {e}"}, "external_id": e} for e in ids])
+        for k, (external_id, record) in enumerate(zip(ids, records)):
+            text = f"{name}-{external_id}-" + "x" * ((n * 5 + k * 3) % 7)
+            answer(labelers[k % 3], record, demonstration=text, quality=1 + (n + k) % 5)
+            answers.setdefault(external_id, []).append(text)
+        datasets.append(dataset)
+    return datasets, answers
+
+
+def test_groups_come_in_order_of_first_appearance_whatever_each_datasets_order(reordered, run_export, job_file):
+    """Rows follow the first dataset's order, then groups only later datasets have, even when a later
+    dataset holds the same prompts in another order."""
+    datasets, answers = reordered
+    job = run_export(datasets, "sft-prompt-completion", text_strategy="longest", **BASE)
+    rows = job_file.lines(job)
+    assert [r["prompt"] for r in rows] == [f"Prompt {e}" for e in ("p0", "p1", "p2", "q", "r")]
+    assert [r["completion"] for r in rows] == [max(answers[e], key=len) for e in ("p0", "p1", "p2", "q", "r")]
+    assert job_file.json(job)["groups"] == 5
+
+
+def test_consolidated_files_do_not_depend_on_the_chunk_size(settings, reordered, run_export, job_file):
+    datasets, _ = reordered
+    outputs = []
+    for size in (1, 2, 1000):
+        settings.EXPORT_CHUNK_SIZE = size
+        job = run_export(datasets, "csv", text_strategy="best_rated", rating_question="quality", test_size=0.4, **BASE)
+        assert job.status == "succeeded", job.error
+        report = job_file.json(job)
+        report.pop("generated_at"), report.pop("job")
+        outputs.append((Path(job_file.path(job)).read_bytes(), report))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0][1]["records_read"] == 10
+
+
+def test_first_and_latest_follow_time_across_datasets(make_rich_dataset, labelers, add_records, answer, run_export,
+                                                     job_file):
+    first, second = make_rich_dataset("a"), make_rich_dataset("b")
+    (in_first,) = add_records(first, [{"fields": {"prompt": "P"}, "external_id": "x"}])
+    (in_second,) = add_records(second, [{"fields": {"prompt": "P"}, "external_id": "x"}])
+    answer(labelers[0], in_second, demonstration="written first, in b")
+    answer(labelers[1], in_first, demonstration="written second, in a")
+    for strategy, expected in (("first", "written first, in b"), ("latest", "written second, in a")):
+        job = run_export([first, second], "sft-prompt-completion", text_strategy=strategy, **BASE)
+        assert [r["completion"] for r in job_file.lines(job)] == [expected]
+
+
+def test_a_record_added_while_the_export_reads_never_splits_a_group(make_rich_dataset, labelers, add_records, answer,
+                                                                     run_export, job_file, monkeypatch):
+    from exports.pipeline import grouping
+    from labeling.models import Record
+
+    first, second = make_rich_dataset("a"), make_rich_dataset("b")
+    for dataset in (first, second):
+        for record in add_records(dataset, [{"fields": {"prompt": f"Prompt {e}"}, "external_id": e} for e in ("p0", "p1")]):
+            answer(labelers[0], record, demonstration=f"{dataset.name}-{record.external_id}")
+    read_positions = grouping.first_positions
+
+    def then_p0_is_added_again(selections, **kwargs):
+        positions = read_positions(selections, **kwargs)
+        Record.objects.filter(dataset=second, external_id="p0").delete()
+        (again,) = add_records(second, [{"fields": {"prompt": "Prompt p0"}, "external_id": "p0"}])  # ordinal last
+        answer(labelers[1], again, demonstration="b-p0 added while reading")
+        return positions
+
+    monkeypatch.setattr(grouping, "first_positions", then_p0_is_added_again)
+    job = run_export([first, second], "sft-prompt-completion", text_strategy="all", **BASE)
+    assert [(r["prompt"], r["completion"]) for r in job_file.lines(job)] == [
+        ("Prompt p0", "a-p0"), ("Prompt p1", "a-p1"), ("Prompt p1", "b-p1")]
 
 
 def test_group_by_record_keeps_one_group_per_record(twins, run_export, job_file):
@@ -172,6 +251,16 @@ def test_every_format_of_a_split_consolidation_loads(twins, run_export, job_file
     first, second, _ = twins
     job = run_export([first, second], fmt, text_strategy="longest", test_size=0.3, split_seed=1, **BASE)
     assert len(load(kind, job_file.path(job, role), tmp_path)) == (N if role == "data" else N - 3)
+
+
+def test_a_records_export_is_never_split(twins, run_export, job_file):
+    first, second, _ = twins
+    job = run_export([first, second], "records", test_size=0.3, split_seed=1, **BASE)
+    assert job.status == "succeeded", job.error
+    assert set(job.files) == {"data", "report"}
+    rows = job_file.lines(job)
+    assert len(rows) == 2 * N and sum(len(r["responses"]) for r in rows) == 4 * N
+    assert job_file.json(job)["splits"] == {}
 
 
 def test_stratified_split_keeps_category_shares(make_rich_dataset, labelers, add_records, answer, run_export, job_file):
