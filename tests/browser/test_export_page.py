@@ -32,6 +32,8 @@ def test_choose_from_the_schema_preview_start_and_download(page, sign_in, admin,
         ResponseFactory(record=record, user=annotator, status="submitted", values={"demonstration": f"Answer {i + 1}"})
     sign_in("wsadmin")
     page.locator(f'a[href="/exports/?dataset={dataset.pk}"]').click()
+    # The menus are narrowed to the ticked datasets once the page's script has run.
+    page.wait_for_load_state("load")
     assert page.locator(f'input[name=datasets][value="{dataset.pk}"]').is_checked()
     assert page.locator("textarea[name=metadata_filter]").input_value() == ""
 
