@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from accounts import tenancy
 from accounts.models import User
-from config import rows
 
 from .. import validation
 from ..access import DatasetAccess, RecordAccess
 from ..errors import InvalidResponse, InvalidTransition
 from ..models import Dataset, Question, Record, Response
+from ..sql import writes as row_writes
 from ..sql.response_write import ResponseWriteStatements
 from .bulk import BULK_BATCH
 from .checks import invalid_rows, require_ready
@@ -68,17 +68,17 @@ def response_write(*, access: RecordAccess, values: Any, status: str, user: User
         if status == Response.Status.SUBMITTED:
             response.submitted_at = now
         if previous is None:
-            writes = [rows.insert_statement(response)]
+            writes = [row_writes.insert_statement(response)]
         else:
-            writes = [rows.update_statement(response, ["values", "status", "submitted_at"])]
+            writes = [row_writes.update_statement(response, ["values", "status", "submitted_at"])]
         new_count = count + (status == "submitted") - (previous == "submitted")
         new_status = Record.status_for(new_count, dataset.min_submitted)
         if (new_count, new_status) != (count, record_status):
             writes.append(statements.update_record(new_count, new_status, now))
         if status != Response.Status.DRAFT and claim is not None:
             writes.append(statements.delete_claim())
-        rows.execute_together(writes)
-        rows.mark_saved(response)
+        row_writes.execute_together(writes)
+        row_writes.mark_saved(response)
         _dataset_touch(dataset, now)
     record.status, record.submitted_count = new_status, new_count
     return response

@@ -2,7 +2,7 @@
 update the record, delete the claim.
 
 Hand-written for the annotation loop (DESIGN §8), as `next_record` is: each ORM statement cost more CPU
-to build than to run. The writes touch different tables, so `rows.execute_together` can send them as
+to build than to run. The writes touch different tables, so `writes.execute_together` can send them as
 one statement on PostgreSQL. `tests/sql_parity/test_response_write.py` runs each against its ORM
 equivalent.
 """
@@ -17,6 +17,7 @@ from config import rows
 from config.errors import NotFound
 
 from ..models import Claim, Question, Record, Response
+from . import writes
 from .locks import record_row_lock
 
 
@@ -81,14 +82,14 @@ class ResponseWriteStatements:
         (response_values, claim_values), _ = rows.split_row(row, loaders)
         return loaders[0].load_or_none(response_values), loaders[1].load_or_none(claim_values)
 
-    def update_record(self, submitted_count: int, status: str, now: datetime) -> rows.Statement:
+    def update_record(self, submitted_count: int, status: str, now: datetime) -> writes.Statement:
         """ORM equivalent: `Record.objects.filter(pk=record_id).update(submitted_count=..., status=...,
         updated_at=now)`."""
         db = rows.this_threads_connection()
         return (f"UPDATE {_table(Record)} SET submitted_count = %s, status = %s, updated_at = %s WHERE id = %s",
                 [submitted_count, status, db.ops.adapt_datetimefield_value(now), rows.pk_param(Record, self.record_id)])
 
-    def delete_claim(self) -> rows.Statement:
+    def delete_claim(self) -> writes.Statement:
         """ORM equivalent: `Claim.objects.filter(record_id=record_id, user_id=user_id).delete()`."""
         return (f"DELETE FROM {_table(Claim)} WHERE record_id = %s AND user_id = %s",
                 [rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)])

@@ -20,6 +20,7 @@ from labeling.selectors.lookups import dataset_access, dataset_access_for, recor
 from labeling.selectors.records import record_list, record_with_details
 from labeling.services import claims as claim_services
 from labeling.services import responses as response_services
+from labeling.sql import writes as row_writes
 
 from ..factories import AssignmentFactory, MembershipFactory, RecordFactory, SuggestionFactory, UserFactory
 
@@ -157,15 +158,15 @@ def test_record_with_details_matches_record_list(as_admin, admin, annotator, wor
 def test_insert_and_update_statements_store_what_save_would(annotator, dataset):
     record = RecordFactory(dataset=dataset)
     response = Response(record=record, user=annotator, values={"demonstration": "first"}, status="draft")
-    rows.execute(*rows.insert_statement(response))
-    rows.mark_saved(response)
+    rows.execute(*row_writes.insert_statement(response))
+    row_writes.mark_saved(response)
     assert not response._state.adding
     stored = Response.objects.get(pk=response.pk)
     assert (stored.values, stored.status) == ({"demonstration": "first"}, "draft")
     assert stored.inserted_at == response.inserted_at
 
     response.values, response.status = {"demonstration": "second"}, "submitted"
-    rows.execute(*rows.update_statement(response, ["values", "status"]))
+    rows.execute(*row_writes.update_statement(response, ["values", "status"]))
     stored = Response.objects.get(pk=response.pk)
     assert (stored.values, stored.status) == ({"demonstration": "second"}, "submitted")
     assert stored.inserted_at == response.inserted_at < stored.updated_at
@@ -177,13 +178,13 @@ def test_writes_executed_together_all_take_effect_in_one_statement_on_postgresql
     Claim.objects.create(record=second, user=annotator, claimed_at=now, expires_at=now + timedelta(minutes=5))
     response = Response(record=first, user=annotator, values={"demonstration": "A"}, status="submitted")
     writes = [
-        rows.insert_statement(response),
+        row_writes.insert_statement(response),
         (f"UPDATE {Record._meta.db_table} SET submitted_count = %s WHERE id = %s", [1, rows.pk_param(Record, first.pk)]),
         (f"DELETE FROM {Claim._meta.db_table} WHERE record_id = %s", [rows.pk_param(Record, second.pk)]),
     ]
 
     with CaptureQueriesContext(connection) as queries:
-        rows.execute_together(writes)
+        row_writes.execute_together(writes)
 
     assert len(queries) == (1 if is_postgres else 3)
     assert Response.objects.get(pk=response.pk).values == {"demonstration": "A"}
