@@ -46,6 +46,7 @@ class Workspace(models.Model):
 class Membership(models.Model):
     class Role(models.TextChoices):
         ADMIN = "admin", "Admin"
+        REVIEWER = "reviewer", "Reviewer"
         ANNOTATOR = "annotator", "Annotator"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -65,7 +66,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "workspace"], name="accounts_membership_unique_user_workspace"),
             models.CheckConstraint(
-                condition=Q(role__in=["admin", "annotator"]), name="accounts_membership_role_valid"
+                condition=Q(role__in=["admin", "reviewer", "annotator"]), name="accounts_membership_role_valid"
             ),
         ]
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .models import Membership, User
 
 ADMIN_REFUSAL = "Only an admin of this workspace can do this."
+REVIEWER_REFUSAL = "Only a reviewer or an admin of this workspace can review answers."
 
 
 def _memberships(user):
@@ -70,6 +71,13 @@ def role_is_admin(role: str | None) -> bool:
     return role == Membership.Role.ADMIN
 
 
+def role_can_review(role: str | None) -> bool:
+    """Whether a Membership role value may review others' answers: reviewers and admins."""
+    from .models import Membership
+
+    return role in (Membership.Role.ADMIN, Membership.Role.REVIEWER)
+
+
 def require_owner(user) -> None:
     if not is_owner(user):
         raise PermissionDenied("Only an owner can do this.")
@@ -120,6 +128,11 @@ class Access:
         return self.is_owner or role_is_admin(self.role)
 
     @property
+    def can_review(self) -> bool:
+        """Whether the caller may review answers in the workspace: an owner, an admin or a reviewer."""
+        return self.is_owner or role_can_review(self.role)
+
+    @property
     def quota(self) -> int | None:
         """The membership's quota of answers per dataset (None: no quota, or not a member)."""
         return self.membership.quota if self.membership is not None else None
@@ -128,6 +141,11 @@ class Access:
         """Raise PermissionDenied unless the caller administers the workspace (`require_workspace_admin`)."""
         if not self.is_admin:
             raise PermissionDenied(ADMIN_REFUSAL)
+
+    def require_reviewer(self) -> None:
+        """Raise PermissionDenied unless the caller may review answers in the workspace."""
+        if not self.can_review:
+            raise PermissionDenied(REVIEWER_REFUSAL)
 
 
 def access_get(user, workspace_id) -> Access:

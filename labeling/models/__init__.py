@@ -1,0 +1,12 @@
+"""The labeling models, one module per family; imported from here (`labeling.models.Record`)."""
+
+from .assignments import Assignment, Claim
+from .base import TimestampedModel, uuid7
+from .datasets import Dataset, Field, MetadataProperty, Question
+from .records import Record, Suggestion
+from .responses import Response, ResponseVersion
+
+__all__ = [
+    "Assignment", "Claim", "Dataset", "Field", "MetadataProperty", "Question", "Record", "Response",
+    "ResponseVersion", "Suggestion", "TimestampedModel", "uuid7",
+]

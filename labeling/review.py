@@ -1,0 +1,48 @@
+"""The review stage's rules, without a database: which answers go to review, which history entry a
+write makes, and what a review decision leaves the response in."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Dataset
+
+DECISIONS = ("accept", "reject", "fix")
+
+
+def sent_to_review(dataset: Dataset, response_id: uuid.UUID) -> bool:
+    """Whether a submitted answer waits for a reviewer: every one with review `all`; with `sampled`, a
+    fixed share drawn from the response's id, so an answer stays in or out of the sample however
+    often it is resubmitted."""
+    if dataset.review == "all":
+        return True
+    if dataset.review == "sampled":
+        return response_id.int % 100 < dataset.review_sample_percent
+    return False
+
+
+def version_kind(previous: str | None, status: str) -> str | None:
+    """The history entry a labeler's write from status `previous` (None: no response yet) to `status`
+    makes, or None when it makes none: saving a draft over a draft (or a first draft) is not history."""
+    if status == "submitted":
+        return "edit" if previous == "submitted" else "submit"
+    if status == "discarded":
+        return None if previous == "discarded" else "discard"
+    if previous in ("submitted", "discarded"):
+        return "draft"
+    return None
+
+
+def review_status_after_write(dataset: Dataset, response_id: uuid.UUID, status: str, previous: str | None) -> str | None:
+    """A response's review status once its labeler wrote it with `status`, from review status `previous`.
+
+    A submission waits for review again (when the dataset sends it there); a draft keeps a rejection,
+    so its comment stays with the answer until it is resubmitted; a discard leaves nothing to review.
+    """
+    if status == "submitted":
+        return "pending" if sent_to_review(dataset, response_id) else None
+    if status == "draft" and previous == "rejected":
+        return "rejected"
+    return None
