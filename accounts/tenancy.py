@@ -151,11 +151,19 @@ class Access:
 def access_get(user, workspace_id) -> Access:
     """The caller's access to a workspace, in one query; NotFound for a non-member who is not an owner
     (as `require_member`)."""
-    if not is_authenticated(user):
+    access = access_get_or_none(user, workspace_id)
+    if access is None:
         raise NotFound()
+    return access
+
+
+def access_get_or_none(user, workspace_id) -> Access | None:
+    """`access_get`, answering None where it raises NotFound."""
+    if not is_authenticated(user):
+        return None
     membership = _memberships(user).filter(workspace_id=workspace_id).first()
     if membership is None and not is_owner(user):
-        raise NotFound()
+        return None
     return Access(user, workspace_id, membership)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from accounts.tenancy import Access
 
 if TYPE_CHECKING:
-    from .models import Dataset, Record
+    from .models import Dataset, Record, Response
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,18 @@ class RecordAccess(DatasetAccess):
 
     record: Record
     is_assigned: bool
+
+
+@dataclass(frozen=True)
+class ResponseAccess(DatasetAccess):
+    """A response the caller may read (their own, or any of the workspace when they may review), with its
+    record, dataset and their membership."""
+
+    response: Response
+
+    @property
+    def is_own(self) -> bool:
+        return self.response.user_id == self.user.pk
 
 
 @dataclass(frozen=True)

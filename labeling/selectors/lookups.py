@@ -7,8 +7,8 @@ from accounts.models import User
 from config.errors import NotFound
 from config.ids import parse_uuid
 
-from ..access import DatasetAccess, RecordAccess
-from ..models import Assignment, Dataset, Record
+from ..access import DatasetAccess, RecordAccess, ResponseAccess
+from ..models import Assignment, Dataset, Record, Response
 from ..querysets import dataset_row_visible, record_row_visible
 from ..sql import lookups
 from ..sql.lookups import RecordRow
@@ -129,3 +129,18 @@ def record_get(*, user: User, dataset: Dataset | None = None, record_id) -> Reco
         return records.get(pk=parse_uuid(record_id))
     except Record.DoesNotExist:
         raise NotFound("Record not found.") from None
+
+
+def response_access(*, user: User, response_id) -> ResponseAccess:
+    """One response the user may read: their own, or any response of a workspace where they may review
+    (reviewers, admins, owners); missing and not-yours are the same NotFound. Two queries."""
+    response_id = parse_uuid(response_id)
+    if tenancy.is_authenticated(user):
+        response = (Response.objects.select_related("record__dataset", "user")
+                    .filter(pk=response_id).first())
+        if response is not None:
+            dataset = response.record.dataset
+            membership = tenancy.access_get_or_none(user, dataset.workspace_id)
+            if membership is not None and (membership.can_review or response.user_id == user.pk):
+                return ResponseAccess(user, dataset.workspace_id, membership.membership, dataset, response)
+    raise NotFound("Response not found.")
