@@ -3,6 +3,8 @@ write makes, and what a review decision leaves the response in."""
 
 from __future__ import annotations
 
+import difflib
+import re
 import uuid
 from typing import TYPE_CHECKING
 
@@ -46,3 +48,21 @@ def review_status_after_write(dataset: Dataset, response_id: uuid.UUID, status: 
     if status == "draft" and previous == "rejected":
         return "rejected"
     return None
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The word-level difference from `old` to `new`, as segments ("same" | "removed" | "added", text)
+    that joined in order give both texts back (the "removed" ones dropped for `new`, the "added" ones
+    for `old`). Whitespace stays attached to the word before it, so the texts keep their layout."""
+    old_words, new_words = re.findall(r"\S+\s*|\s+", old or ""), re.findall(r"\S+\s*|\s+", new or "")
+    segments: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(("same", "".join(old_words[a_start:a_end])))
+            continue
+        if a_end > a_start:
+            segments.append(("removed", "".join(old_words[a_start:a_end])))
+        if b_end > b_start:
+            segments.append(("added", "".join(new_words[b_start:b_end])))
+    return segments

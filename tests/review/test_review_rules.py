@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from labeling.models import Dataset
-from labeling.review import review_status_after_write, sent_to_review, version_kind
+from labeling.review import review_status_after_write, sent_to_review, version_kind, word_diff
 
 
 def _dataset(review: str, percent: int = 100) -> Dataset:
@@ -41,3 +41,19 @@ def test_a_rejection_stays_with_its_draft_until_resubmitted():
     assert review_status_after_write(dataset, response_id, "submitted", "rejected") == "pending"
     assert review_status_after_write(dataset, response_id, "discarded", "rejected") is None
     assert review_status_after_write(_dataset("off"), response_id, "submitted", None) is None
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("The cat sat on the mat.", "The cat lay on the red mat."),
+    ("", "Brand new answer"), ("Gone entirely", ""), ("same\n\ntext  here", "same\n\ntext  here"),
+])
+def test_a_word_diff_gives_both_texts_back(old, new):
+    segments = word_diff(old, new)
+    assert "".join(text for kind, text in segments if kind != "added") == old
+    assert "".join(text for kind, text in segments if kind != "removed") == new
+
+
+def test_a_word_diff_marks_whole_words():
+    assert word_diff("The cat sat on the mat.", "The cat lay on the mat.") == [
+        ("same", "The cat "), ("removed", "sat "), ("added", "lay "), ("same", "on the mat."),
+    ]
