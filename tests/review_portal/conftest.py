@@ -1,0 +1,71 @@
+"""A small review world: a reviewer, labelers, and answers with a written history."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Membership
+from labeling.models import Response
+from labeling.services.history import version_entry
+
+from ..factories import MembershipFactory, RecordFactory, ResponseFactory, UserFactory
+
+
+@pytest.fixture
+def reviewer(workspace):
+    user = UserFactory(username="rev")
+    MembershipFactory(user=user, workspace=workspace, role=Membership.Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
+def make_labelers(workspace):
+    """`make_labelers(n, prefix)`: n annotators of the workspace named prefix0, prefix1, ..."""
+
+    def make(n, prefix="lab"):
+        users = [UserFactory(username=f"{prefix}{i}") for i in range(n)]
+        for user in users:
+            MembershipFactory(user=user, workspace=workspace, role=Membership.Role.ANNOTATOR)
+        return users
+
+    return make
+
+
+@pytest.fixture
+def review_dataset(dataset):
+    dataset.review = "all"
+    dataset.save(update_fields=["review"])
+    return dataset
+
+
+def history_entry(response, *, kind, author, at, comment="", reviewed_number=None):
+    """Append one entry to `response`'s history as it stands (the response saved with its new version)."""
+    entry = version_entry(response, dataset_id=response.record.dataset_id, kind=kind, author=author, now=at,
+                          comment=comment, reviewed_number=reviewed_number)
+    entry.save(force_insert=True)
+    response.save(update_fields=["version", "values", "status", "review_status"])
+    return entry
+
+
+def submitted_answer(dataset, labeler, *, text="An answer.", at=None, record=None):
+    """A submitted answer waiting for review, with its "submit" entry written at `at`."""
+    at = at or timezone.now()
+    record = record or RecordFactory(dataset=dataset)
+    response = ResponseFactory(record=record, user=labeler, values={"demonstration": text},
+                               started_at=at - timedelta(seconds=90), submitted_at=at,
+                               review_status=Response.ReviewStatus.PENDING)
+    history_entry(response, kind="submit", author=labeler, at=at)
+    return response
+
+
+def decide(response, *, kind, reviewer, at, comment="", values=None):
+    """Write a reviewer's decision on the response's latest version, as the review services leave it."""
+    reviewed = response.version
+    if kind == "reject":
+        response.status, response.review_status = Response.Status.DRAFT, Response.ReviewStatus.REJECTED
+    else:
+        response.review_status = Response.ReviewStatus.ACCEPTED
+    if values is not None:
+        response.values = values
+    return history_entry(response, kind=kind, author=reviewer, at=at, comment=comment, reviewed_number=reviewed)
