@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 
 from accounts import tenancy
 from accounts.models import User
@@ -16,7 +16,6 @@ from config.ids import parse_uuid
 
 from ..access import DatasetAccess
 from ..models import Dataset, Record, Response, Suggestion
-from .lookups import dataset_with_schema
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,8 @@ def review_record(*, access: DatasetAccess, record: Record) -> ReviewRecord:
     Four queries whatever the number of answers: fields, questions, suggestions, answers with labelers.
     """
     access.require_reviewer()
-    dataset = dataset_with_schema(access.dataset)
+    dataset = access.dataset
+    prefetch_related_objects([dataset], "fields", "questions")
     suggestions = {s.question.name: s for s in Suggestion.objects.filter(record=record).select_related("question")}
     responses = (Response.objects.filter(record=record, status=Response.Status.SUBMITTED)
                  .select_related("user").order_by("submitted_at", "inserted_at"))

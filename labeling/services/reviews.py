@@ -22,6 +22,7 @@ from .. import validation
 from ..access import DatasetAccess
 from ..errors import InvalidResponse
 from ..models import Question, Record, Response, ResponseVersion, ReviewClaim
+from ..review import DECISIONS
 from .history import version_entry
 
 OWN_ANSWER_REFUSAL = "No one reviews their own answer."
@@ -87,9 +88,24 @@ def _claim_take(record: Record, reviewer_id, now: datetime, expires: datetime) -
     current = ReviewClaim.objects.filter(record=record).first()
     if current is not None and current.expires_at > now and current.reviewer_id != reviewer_id:
         return False
-    ReviewClaim.objects.update_or_create(record=record, defaults={
-        "reviewer_id": reviewer_id, "claimed_at": now, "expires_at": expires})
+    if current is None:
+        ReviewClaim.objects.create(record=record, reviewer_id=reviewer_id, claimed_at=now, expires_at=expires)
+    else:
+        ReviewClaim.objects.filter(pk=current.pk).update(reviewer_id=reviewer_id, claimed_at=now, expires_at=expires)
     return True
+
+
+def review_decide(*, access: DatasetAccess, response: Response, decision: str, version: int, comment: str = "",
+                  values: Any = None) -> Response:
+    """Apply one decision ("accept", "reject" with `comment`, or "fix" with `values`) to version `version`
+    of an answer: `review_accept`, `review_reject` or `review_fix`."""
+    if decision == "accept":
+        return review_accept(access=access, response=response, version=version)
+    if decision == "reject":
+        return review_reject(access=access, response=response, version=version, comment=comment)
+    if decision == "fix":
+        return review_fix(access=access, response=response, version=version, values=values)
+    raise InvalidInput(f"decision must be one of: {', '.join(DECISIONS)}.", details={"field": "decision"})
 
 
 def review_accept(*, access: DatasetAccess, response: Response, version: int) -> Response:
