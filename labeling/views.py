@@ -28,6 +28,7 @@ from .rendering import render_field, render_markdown
 from .selectors.lookups import dataset_access, dataset_list, dataset_with_schema, record_access_in
 from .selectors.progress import annotator_progress
 from .selectors.responses import my_responses, response_own, response_previous, suggestions_for_record
+from .selectors.review_stats import reviewable_to_do
 from .services import claims as claim_services
 from .services import responses as response_services
 
@@ -108,11 +109,15 @@ def _read_json(request) -> dict:
 @login_required
 @require_GET
 def home_page(request):
-    """The datasets of the caller's workspaces, each with their own progress."""
+    """The datasets of the caller's workspaces, each with their own progress and, for those they may
+    review, a link to the review queue with the answers waiting for them."""
     datasets = list(dataset_list(user=request.user))
     progress = annotator_progress(user=request.user, datasets=datasets)
+    to_review = reviewable_to_do(user=request.user, datasets=datasets)
     rows = [
-        {"dataset": d, "progress": progress[d.pk], "is_ready": d.status == Dataset.Status.READY} for d in datasets
+        {"dataset": d, "progress": progress[d.pk], "is_ready": d.status == Dataset.Status.READY,
+         "to_review": to_review.get(d.pk)}
+        for d in datasets
     ]
     return render(request, "portal/home.html", {"rows": rows})
 

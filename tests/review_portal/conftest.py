@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
 from labeling.models import Response
+from labeling.selectors.lookups import record_access_for
 from labeling.services.history import version_entry
+from labeling.services.responses import response_write
 
 from ..factories import MembershipFactory, RecordFactory, ResponseFactory, UserFactory
 
@@ -69,3 +72,34 @@ def decide(response, *, kind, reviewer, at, comment="", values=None):
     if values is not None:
         response.values = values
     return history_entry(response, kind=kind, author=reviewer, at=at, comment=comment, reviewed_number=reviewed)
+
+
+def submit(user, record, text="An answer."):
+    """`user` submits `text` to `record` through the labeler's write path; the stored response."""
+    access = record_access_for(user=user, record=record)
+    return response_write(access=access, values={"demonstration": text}, status=Response.Status.SUBMITTED)
+
+
+@pytest.fixture
+def urls():
+    """URL builders for the review pages."""
+
+    class Urls:
+        @staticmethod
+        def queue(dataset):
+            return reverse("portal:review", args=[dataset.pk])
+
+        @staticmethod
+        def record(record):
+            return reverse("portal:review_record", args=[record.dataset_id, record.pk])
+
+        @staticmethod
+        def skip(record):
+            return reverse("portal:review_skip", args=[record.dataset_id, record.pk])
+
+        @staticmethod
+        def decide(response, dataset=None):
+            dataset_id = dataset.pk if dataset is not None else response.record.dataset_id
+            return reverse("portal:review_decide", args=[dataset_id, response.pk])
+
+    return Urls
