@@ -3,7 +3,7 @@ equivalent run over it and must give the same answer, on SQLite and on PostgreSQ
 
 The world: a workspace with an admin and four annotators (`free` without a quota, `quota` below
 its quota, `full` at its quota, `other`); an open dataset (min_submitted 2) whose records hold
-responses of every status, live and expired claims by several annotators; an assigned dataset
+responses of every status (rejected drafts too), live and expired claims by several annotators; an assigned dataset
 (min_submitted 1) with assignments, answered and not; and a dataset without questions.
 """
 
@@ -48,7 +48,10 @@ def _records(world: World, dataset: Dataset, prefix: str, count: int) -> None:
 
 
 def _respond(world: World, record: str, user: str, status: str) -> None:
-    ResponseFactory(record=world.records[record], user=world.users[user], status=status,
+    """A response; status "rejected" is a draft a reviewer sent back (review_status rejected)."""
+    review_status = "rejected" if status == "rejected" else None
+    status = "draft" if status == "rejected" else status
+    ResponseFactory(record=world.records[record], user=world.users[user], status=status, review_status=review_status,
                     values={"demonstration": f"{user} on {record}"} if status != "draft" else {})
 
 
@@ -89,6 +92,8 @@ def world(workspace, admin) -> World:
         ("o3", "free", "draft"), ("o3", "quota", "discarded"), ("o6", "quota", "submitted"),
         ("o3", "full", "submitted"), ("o5", "full", "discarded"), ("o7", "other", "draft"),
         ("a1", "free", "submitted"), ("a2", "free", "draft"), ("a3", "quota", "discarded"),
+        ("o9", "other", "rejected"), ("o8", "full", "rejected"), ("o5", "free", "rejected"), ("o4", "free", "rejected"),
+        ("a4", "free", "rejected"), ("a2", "other", "rejected"), ("a5", "other", "rejected"),
     ]:
         _respond(world, record, user, status)
     for record, user, live in [
