@@ -60,12 +60,29 @@ class SuggestionOutputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=models.Suggestion.Type.choices, allow_null=True)
 
 
+class ReviewCommentField(serializers.CharField):
+    """The reviewer's comment on a rejected response, null otherwise. Readers load it with the
+    response (`review_comment`: `Response.objects.with_review_comment()` or the hand-written statements),
+    so a list costs no query per response."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, read_only=True, **kwargs)
+
+    def get_attribute(self, response):
+        if response.review_status != models.Response.ReviewStatus.REJECTED:
+            return None
+        return response.review_comment
+
+
 class ResponseOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     record = serializers.UUIDField(source="record_id")
     user = serializers.UUIDField(source="user_id")
     values = serializers.DictField()
     status = serializers.ChoiceField(choices=models.Response.Status.choices)
+    review_status = serializers.ChoiceField(choices=models.Response.ReviewStatus.choices, allow_null=True)
+    version = serializers.IntegerField(help_text="Number of the latest entry of the response's history.")
+    review_comment = ReviewCommentField(help_text="The reviewer's comment while the answer is rejected.")
     started_at = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
     inserted_at = serializers.DateTimeField()
