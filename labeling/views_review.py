@@ -235,18 +235,20 @@ def _answer_view(index: int, answer: ReviewAnswer, view: ReviewRecord, questions
 
 
 def _diffs(question_name: str, value, answer: ReviewAnswer, view: ReviewRecord) -> list[dict]:
-    """A text answer compared with the suggestion (what the labeler changed) and with each other answer."""
+    """A text answer compared with the suggestion (what the labeler changed: shown open) and with each
+    other answer (closed until asked for)."""
     if not isinstance(value, str):
         return []
     diffs = []
     suggestion = view.suggestions.get(question_name)
     if suggestion is not None and isinstance(suggestion.value, str):
-        diffs.append({"label": "Changes from the suggestion", "html": render_word_diff(suggestion.value, value)})
+        diffs.append({"label": "Changes from the suggestion", "html": render_word_diff(suggestion.value, value),
+                      "is_open": True})
     for number, other in enumerate(view.answers, start=1):
         other_value = (other.response.values or {}).get(question_name)
         if other is not answer and isinstance(other_value, str):
             diffs.append({"label": f"Compared with answer {number} ({other.labeler})",
-                          "html": render_word_diff(other_value, value)})
+                          "html": render_word_diff(other_value, value), "is_open": False})
     return diffs
 
 

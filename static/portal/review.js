@@ -1,6 +1,6 @@
-/* Review page: keyboard shortcuts over the answers side by side. 1–9 pick an answer, a accepts it,
- * r opens its rejection comment, f its fix, Ctrl+Enter sends the open form, Esc closes it, n moves to
- * the next record. Plain JavaScript, no dependencies; without it every action is a button or a
+/* Review page: keyboard shortcuts over the answers side by side. 1–9 pick an answer, d shows or hides
+ * its comparisons, a accepts it, r opens its rejection comment, f its fix, Ctrl+Enter sends the open
+ * form, Esc closes it, n moves to the next record. Plain JavaScript, no dependencies; without it every action is a button or a
  * <details> panel. */
 (function () {
   "use strict";
@@ -82,7 +82,12 @@
         if (answer) { event.preventDefault(); select(answer, true); }
         return;
       }
-      if (key === "a" && selected) {
+      if (key === "d" && selected) {
+        var diffs = selected.querySelectorAll("details.diff");
+        var open = Array.prototype.some.call(diffs, function (d) { return !d.open; });
+        diffs.forEach(function (d) { d.open = open; });
+        event.preventDefault();
+      } else if (key === "a" && selected) {
         var accept = selected.querySelector(".decision-accept");
         if (accept) { event.preventDefault(); accept.requestSubmit(); }
       } else if (key === "r" || key === "f") {
