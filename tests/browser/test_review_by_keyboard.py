@@ -57,7 +57,7 @@ def test_accept_reject_and_fix_by_keyboard_then_the_labeler_reads_the_comment(pa
     page.keyboard.press("d")
     assert page.locator("#answer-1 details.diff[open]").count() == 3
     assert page.locator("#answer-1 details.diff[open] ins").first.inner_text() == "blue, mostly."
-    page.screenshot(path=str(output_dir / "review-page.png"), full_page=True)
+    page.screenshot(path=str(output_dir / "review-page.png"), full_page=False)
 
     page.keyboard.press("1")
     page.keyboard.press("a")
