@@ -7,16 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.postgres
 def test_review_loop_prints_its_figures():
-    database = settings.DATABASES["default"]
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/bench_review_smoke"
-    env = {**os.environ, "DATABASE_URL": url}
+    # The bench migrates and fills a database of its own on the test run's server, never the test database.
+    env = {**os.environ, "DATABASE_URL": os.environ["DATABASE_URL"].split("?")[0].rsplit("/", 1)[0] + "/bench_review_smoke"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     run = subprocess.run([sys.executable, "-m", "bench.review_loop", "--n", "30", "--samples", "10"], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=300)
