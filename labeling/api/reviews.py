@@ -80,7 +80,7 @@ class ReviewNextApi(DatasetScopedApi):
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         record.dataset = self.dataset
-        return Response(ReviewRecordOutputSerializer(review_record(access=self.access, record=record)).data)
+        return Response(represent(ReviewRecordOutputSerializer, review_record(access=self.access, record=record)))
 
 
 class ReviewSummaryApi(DatasetScopedApi):

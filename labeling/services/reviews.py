@@ -23,6 +23,7 @@ from ..access import DatasetAccess
 from ..errors import InvalidResponse
 from ..models import Question, Record, Response, ResponseVersion, ReviewClaim
 from ..review import DECISIONS
+from ..sql import writes as row_writes
 from .history import version_entry
 
 OWN_ANSWER_REFUSAL = "No one reviews their own answer."
@@ -137,7 +138,6 @@ def review_reject(*, access: DatasetAccess, response: Response, version: int, co
         fresh.review_status = Response.ReviewStatus.REJECTED
         locked.submitted_count = max(0, locked.submitted_count - 1)
         locked.status = Record.status_for(locked.submitted_count, access.dataset.min_submitted)
-        locked.save(update_fields=["submitted_count", "status", "updated_at"])
         return _entry(access, fresh, ResponseVersion.Kind.REJECT, version, comment=comment)
 
     return _decide(access, response, version, reject)
@@ -161,21 +161,28 @@ def review_fix(*, access: DatasetAccess, response: Response, version: int, value
 def _decide(access: DatasetAccess, response: Response, version: int,
             apply: Callable[[Response, Record], ResponseVersion]) -> Response:
     """Check who decides, lock the record, re-read the answer, check its version, then let `apply`
-    change the answer (and the locked record) and build the entry; save both."""
+    change the answer (and the locked record's count) and build the entry; write them together."""
     access.require_reviewer()
     if response.record.dataset_id != access.dataset.pk:
         raise NotFound("Response not found.")
     if access.user is not None and response.user_id == access.user.pk:
         raise PermissionDenied(OWN_ANSWER_REFUSAL)
     with transaction.atomic():
+        # The answer is read by a second statement once the record row is ours: under READ COMMITTED the
+        # locking statement would read it in the snapshot taken before it waited (services.responses).
         locked = Record.objects.select_for_update(no_key=True).get(pk=response.record_id)
+        counted = locked.submitted_count
         fresh = Response.objects.filter(pk=response.pk).first()
         if fresh is None:
             raise NotFound("Response not found.")
         _check_decidable(fresh, version)
         entry = apply(fresh, locked)
-        fresh.save(update_fields=["values", "status", "review_status", "version", "updated_at"])
-        entry.save(force_insert=True)
+        writes = [row_writes.update_statement(fresh, ["values", "status", "review_status", "version"]),
+                  row_writes.insert_statement(entry)]
+        if locked.submitted_count != counted:
+            writes.append(row_writes.update_statement(locked, ["submitted_count", "status"]))
+        row_writes.execute_together(writes)
+        row_writes.mark_saved(entry)
     return fresh
 
 
