@@ -15,6 +15,13 @@ def versions_of(*, response: Response):
     return ResponseVersion.objects.filter(record_id=response.record_id, response_id=response.pk).order_by("number")
 
 
+def rejection_comment(*, response: Response) -> str | None:
+    """The comment of the response's latest reject entry, in one query: for a single response read
+    without `Response.objects.with_review_comment()` (lists and the annotation loop load it with the rows)."""
+    return versions_of(response=response).filter(kind=ResponseVersion.Kind.REJECT).values_list(
+        "comment", flat=True).last()
+
+
 def versions_by_response(*, responses: list[Response]) -> dict:
     """The history entries of responses the caller already holds (their own, from a scoped list), as
     {response id: entries oldest first}, in one query whatever their number."""
