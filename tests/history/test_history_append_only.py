@@ -75,3 +75,16 @@ def test_every_write_path_leaves_existing_entries_as_they_were(admin, annotator,
     for row in before.values():
         last_before[row["response_id"]] = max(last_before.get(row["response_id"], 0), row["number"])
     assert all(row["number"] > last_before.get(row["response_id"], 0) for row in added)
+
+
+def test_the_history_goes_only_with_its_records_or_dataset(admin, annotator, dataset):
+    records = [RecordFactory(dataset=dataset) for _ in range(2)]
+    for record in records:
+        _write(annotator, record, "an answer")
+    access = dataset_access_for(user=admin, dataset=dataset)
+
+    record_services.records_delete(access=access, record_ids=[records[0].pk])
+    assert list(ResponseVersion.objects.values_list("record_id", flat=True)) == [records[1].pk]
+
+    dataset_services.dataset_delete(access=access)
+    assert not ResponseVersion.objects.exists()
