@@ -304,7 +304,7 @@ def my_responses_page(request):
             "answer_excerpt": Truncator(_answer_text(response.values)).chars(140),
             "open_url": reverse("portal:record", args=[response.record.dataset_id, response.record_id])
             + "?" + urlencode({"next": here}),
-            "history": _history_rows(histories[response.pk]),
+            "history": history_rows(histories[response.pk]),
         }
         for response in page_responses
     ]
@@ -321,7 +321,7 @@ def my_responses_page(request):
     return render(request, "portal/my_responses.html", context)
 
 
-def _history_rows(entries: list) -> list[dict]:
+def history_rows(entries: list) -> list[dict]:
     """A response's entries, newest first, each with what it changed in the answer since the one before."""
     rows, previous = [], None
     for entry in entries:

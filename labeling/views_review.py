@@ -21,10 +21,11 @@ from config.errors import Conflict, DomainError, InvalidInput, NotFound
 from . import validation
 from .access import DatasetAccess
 from .rendering import render_field, render_markdown, render_text, render_word_diff
+from .selectors.history import versions_by_response
 from .selectors.lookups import response_access
 from .selectors.reviews import ReviewAnswer, ReviewRecord, review_record, review_record_get
 from .services import reviews as review_services
-from .views import access_or_404
+from .views import access_or_404, history_rows
 
 REVIEW_SKIPPED_SESSION_KEY = "portal_review_skipped"
 MAX_SKIPPED_PER_DATASET = 500
@@ -175,7 +176,9 @@ def _review(request, access: DatasetAccess, view: ReviewRecord, *, in_queue: boo
             status: int = 200):
     dataset, record = view.dataset, view.record
     questions = list(dataset.questions.all())
-    answers = [_answer_view(i, answer, view, questions, refused, request.user.pk) for i, answer in enumerate(view.answers)]
+    histories = versions_by_response(responses=[answer.response for answer in view.answers])
+    answers = [_answer_view(i, answer, view, questions, refused, request.user.pk, histories[answer.response.pk])
+               for i, answer in enumerate(view.answers)]
     context = {
         "dataset": dataset,
         "record": record,
@@ -204,16 +207,17 @@ def _review(request, access: DatasetAccess, view: ReviewRecord, *, in_queue: boo
 
 
 def _answer_view(index: int, answer: ReviewAnswer, view: ReviewRecord, questions: list, refused: dict | None,
-                 reviewer_id) -> dict:
+                 reviewer_id, entries: list) -> dict:
     """One answer's column: who and when, each question's value (text ones with their word diffs against
-    the suggestion and the other answers), and what a refused decision on it left to show."""
+    the suggestion and the other answers), its history, and what a refused decision on it left to show."""
     response = answer.response
     mine = refused if refused and refused["response_id"] == str(response.pk) else None
     values = response.values or {}
     rows = []
     for question in questions:
         value = values.get(question.name)
-        row = {"question": question, "is_text": question.type == validation.TEXT, "html": render_text(value_text(value))}
+        row = {"question": question, "is_text": question.type == validation.TEXT,
+               "html": render_text(value_text(value))}
         if row["is_text"]:
             row["input_name"] = fix_input_name(question.name)
             row["fix_text"] = mine["texts"].get(question.name, value or "") if mine else value or ""
@@ -228,6 +232,7 @@ def _answer_view(index: int, answer: ReviewAnswer, view: ReviewRecord, questions
         "is_own": response.user_id == reviewer_id,
         "time_spent": duration_text(answer.seconds_spent),
         "rows": rows,
+        "history": history_rows(entries),
         "has_text": any(row["is_text"] for row in rows),
         "refused": mine,
         "decide_url": reverse("portal:review_decide", args=[view.dataset.pk, response.pk]),

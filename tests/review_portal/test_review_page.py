@@ -148,6 +148,7 @@ def test_a_stale_version_is_a_message_and_the_page_shows_the_latest_version(logi
     html = stale.content.decode()
     assert "This answer changed" in html and "The page now shows the answer&#x27;s latest version." in html
     assert "The sky is grey, then blue." in html and "version 2" in html
+    assert "History: 2 versions" in html and "<ins>grey, then blue.</ins>" in html, "the edit in the answer's history"
     assert _state(record) == before
 
 
