@@ -37,6 +37,13 @@ def admin_workspace_ids(user) -> QuerySet:
     return _memberships(user).filter(role=Membership.Role.ADMIN).values("workspace_id")
 
 
+def reviewer_workspace_ids(user) -> QuerySet:
+    """Ids of the workspaces where the user may review answers (a subquery; owners: see `is_owner`)."""
+    from .models import Membership
+
+    return _memberships(user).filter(role__in=[Membership.Role.ADMIN, Membership.Role.REVIEWER]).values("workspace_id")
+
+
 def annotator_ids(workspace_id) -> QuerySet:
     """Ids of the users holding the annotator role in a workspace (a subquery): who may receive assignments."""
     from .models import Membership

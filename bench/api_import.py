@@ -101,13 +101,16 @@ def drop_workspace(dataset) -> None:
         Question,
         Record,
         Response,
+        ResponseVersion,
+        ReviewClaim,
         Suggestion,
     )
 
     records = f"SELECT id FROM {Record._meta.db_table} WHERE dataset_id = %s"
     users = f"SELECT user_id FROM {Membership._meta.db_table} WHERE workspace_id = %s"
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (Claim, Response, Suggestion, Assignment):
+        cursor.execute(f"DELETE FROM {ResponseVersion._meta.db_table} WHERE dataset_id = %s", [dataset.pk])
+        for model in (Claim, ReviewClaim, Response, Suggestion, Assignment):
             cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE record_id IN ({records})", [dataset.pk])
         for model in (Record, Field, Question, MetadataProperty):
             cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE dataset_id = %s", [dataset.pk])

@@ -1,7 +1,8 @@
-"""Tenancy for the labeling models (DESIGN §2): every read starts from one of these methods."""
+"""Tenancy for the labeling models (DESIGN §2): every read starts from one of these methods; and the
+annotations reads share."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, TextField, When
 
 from accounts import tenancy
 
@@ -115,7 +116,18 @@ class _PerUserRowQuerySet(models.QuerySet):
 
 
 class ResponseQuerySet(_PerUserRowQuerySet):
-    pass
+    def with_review_comment(self):
+        """Annotate `review_comment`: the comment of the response's latest reject entry while it is
+        rejected, else None (what the labeler is shown above their answer). `labeling.sql.history`
+        writes the same column by hand for the annotation loop."""
+        from .models import ResponseVersion
+
+        latest_reject = ResponseVersion.objects.filter(
+            record_id=OuterRef("record_id"), response_id=OuterRef("pk"), kind=ResponseVersion.Kind.REJECT,
+        ).order_by("-number").values("comment")[:1]
+        return self.annotate(review_comment=Case(
+            When(review_status="rejected", then=Subquery(latest_reject)), default=None, output_field=TextField(),
+        ))
 
 
 class AssignmentQuerySet(_PerUserRowQuerySet):

@@ -10,6 +10,8 @@ import nh3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .review import word_diff
+
 _MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 
 # nh3's defaults minus the presentational leftovers; tags whose *content* must go too are dropped entirely.
@@ -57,3 +59,13 @@ def render_text(text: str | None) -> SafeString:
 
 def render_field(text: str | None, *, use_markdown: bool) -> SafeString:
     return render_markdown(text) if use_markdown else render_text(text)
+
+
+_DIFF_TAGS = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
+
+
+def render_word_diff(old: str | None, new: str | None) -> SafeString:
+    """The word-level difference from `old` to `new` (`labeling.review.word_diff`) as escaped text with
+    the removed words in <del> and the added ones in <ins>; shown with the `.plain-text` CSS class."""
+    segments = word_diff(old or "", new or "")
+    return mark_safe("".join(_DIFF_TAGS[kind].format(escape(text)) for kind, text in segments))  # noqa: S308 - escaped

@@ -129,3 +129,20 @@ class AssignmentFactory(DjangoModelFactory):
 
     record = factory.SubFactory(RecordFactory)
     user = factory.SubFactory(UserFactory)
+
+
+def history_entry(response: Response, *, kind: str, author: User | None = None, comment: str = "",
+                  reviewed_number: int | None = None, **changes):
+    """Set `changes` on `response` and append the history entry `kind` they make, as the services do:
+    the entry and the response's new version are saved together. Returns the entry."""
+    from django.utils import timezone
+
+    from labeling.services.history import version_entry
+
+    for name, value in changes.items():
+        setattr(response, name, value)
+    entry = version_entry(response, dataset_id=response.record.dataset_id, kind=kind, author=author or response.user,
+                          now=timezone.now(), comment=comment, reviewed_number=reviewed_number)
+    entry.save(force_insert=True)
+    response.save(update_fields=[*changes, "version"])
+    return entry

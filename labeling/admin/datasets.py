@@ -28,10 +28,26 @@ from labeling.services import datasets as dataset_services
 class DatasetForm(forms.ModelForm):
     class Meta:
         model = Dataset
-        fields = ("workspace", "name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata")
+        fields = ("workspace", "name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata", "review",
+                  "review_sample_percent")
 
     def clean_name(self):
         return domain_error_to_validation(check_dataset_name, self.cleaned_data["name"])
+
+    def review_setting(self) -> dict:
+        """The review mode and, with sampled review only, its share (the services refuse it otherwise)."""
+        review = self.cleaned_data.get("review")
+        percent = self.cleaned_data.get("review_sample_percent")
+        return {"review": review, "review_sample_percent": percent if review == Dataset.Review.SAMPLED else None}
+
+    def clean(self):
+        data = super().clean()
+        if "review" in data and "review_sample_percent" not in self.errors:
+            try:
+                dataset_services.check_review_setting(**self.review_setting())
+            except DomainError as exc:
+                self.add_error("review_sample_percent", exc.message)
+        return data
 
 
 class FieldForm(FrozenOnExistingForm, forms.ModelForm):
@@ -150,12 +166,13 @@ class DatasetAdmin(TenantAdmin):
         "status",
         "distribution",
         "min_submitted",
+        "review",
         "record_count",
         "completed_count",
         "inserted_at",
     )
     list_select_related = ("workspace",)
-    list_filter = (WorkspaceFilter, "status", "distribution")
+    list_filter = (WorkspaceFilter, "status", "distribution", "review")
     search_fields = ("name",)
     inlines = (FieldInline, QuestionInline, MetadataPropertyInline)
     actions = ("publish", *DATASET_ACTIONS)
@@ -196,10 +213,13 @@ class DatasetAdmin(TenantAdmin):
                 min_submitted=data["min_submitted"],
                 distribution=data["distribution"],
                 allow_extra_metadata=data["allow_extra_metadata"],
+                **form.review_setting(),
             )
             adopt(obj, dataset)
             return
         changes = {name: data[name] for name in form.changed_data if name in DatasetForm.Meta.fields}
+        if {"review", "review_sample_percent"} & set(changes):
+            changes.update(form.review_setting())
         if changes:
             adopt(obj, dataset_services.dataset_update(
                 access=dataset_access_for(user=request.user, dataset=obj), **changes

@@ -6,6 +6,7 @@
 from rest_framework import serializers
 
 from labeling import models
+from labeling.selectors.history import rejection_comment
 
 
 class FieldOutputSerializer(serializers.ModelSerializer):
@@ -42,7 +43,7 @@ class DatasetOutputSerializer(serializers.ModelSerializer):
         model = models.Dataset
         fields = [
             "id", "workspace", "name", "guidelines", "status", "min_submitted", "distribution",
-            "allow_extra_metadata", "inserted_at", "updated_at", "last_activity_at",
+            "allow_extra_metadata", "review", "review_sample_percent", "inserted_at", "updated_at", "last_activity_at",
             "fields", "questions", "metadata_properties",
         ]
 
@@ -60,12 +61,31 @@ class SuggestionOutputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=models.Suggestion.Type.choices, allow_null=True)
 
 
+class ReviewCommentField(serializers.CharField):
+    """The reviewer's comment on a rejected response, null otherwise. Lists and the annotation loop load
+    it with the responses (`review_comment`: `Response.objects.with_review_comment()` or the hand-written
+    statements), so they cost no query per response; a single rejected response read without it costs one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_null=True, read_only=True, **kwargs)
+
+    def get_attribute(self, response):
+        if response.review_status != models.Response.ReviewStatus.REJECTED:
+            return None
+        if hasattr(response, "review_comment"):
+            return response.review_comment
+        return rejection_comment(response=response)
+
+
 class ResponseOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     record = serializers.UUIDField(source="record_id")
     user = serializers.UUIDField(source="user_id")
     values = serializers.DictField()
     status = serializers.ChoiceField(choices=models.Response.Status.choices)
+    review_status = serializers.ChoiceField(choices=models.Response.ReviewStatus.choices, allow_null=True)
+    version = serializers.IntegerField(help_text="Number of the latest entry of the response's history.")
+    review_comment = ReviewCommentField(help_text="The reviewer's comment while the answer is rejected.")
     started_at = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
     inserted_at = serializers.DateTimeField()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import history, reviews, views
 
 urlpatterns = [
     path("datasets/", views.DatasetListApi.as_view(), name="api-dataset-list"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("datasets/<uuid:dataset_id>/next/", views.NextRecordApi.as_view(), name="api-record-next"),
     path("datasets/<uuid:dataset_id>/responses/", views.ResponseListApi.as_view(), name="api-response-list"),
     path("datasets/<uuid:dataset_id>/progress/", views.DatasetProgressApi.as_view(), name="api-dataset-progress"),
+    path("datasets/<uuid:dataset_id>/review/", reviews.ReviewSummaryApi.as_view(), name="api-review-summary"),
+    path("datasets/<uuid:dataset_id>/review/next/", reviews.ReviewNextApi.as_view(), name="api-review-next"),
+    path("responses/<uuid:response_id>/review/", reviews.ResponseReviewApi.as_view(), name="api-response-review"),
     path("records/<uuid:record_id>/", views.RecordDetailApi.as_view(), name="api-record-detail"),
     path("records/<uuid:record_id>/response/", views.RecordResponseApi.as_view(), name="api-record-response"),
+    path("responses/<uuid:response_id>/versions/", history.ResponseVersionListApi.as_view(),
+         name="api-response-versions"),
 ]

@@ -75,6 +75,9 @@ class DatasetListApi(ApiView):
         min_submitted = serializers.IntegerField(required=False, min_value=1)
         distribution = serializers.ChoiceField(choices=models.Dataset.Distribution.choices, required=False)
         allow_extra_metadata = serializers.BooleanField(required=False)
+        review = serializers.ChoiceField(choices=models.Dataset.Review.choices, required=False,
+                                         help_text="Whether submitted answers wait for a reviewer.")
+        review_sample_percent = serializers.IntegerField(required=False, help_text="With sampled review: 1–100.")
         fields = FieldSerializer(many=True, required=False)
         questions = QuestionSerializer(many=True, required=False)
         metadata_properties = MetadataPropertySerializer(many=True, required=False)
@@ -103,6 +106,8 @@ class DatasetDetailApi(DatasetScopedApi):
         min_submitted = serializers.IntegerField(required=False, min_value=1)
         distribution = serializers.ChoiceField(choices=models.Dataset.Distribution.choices, required=False)
         allow_extra_metadata = serializers.BooleanField(required=False)
+        review = serializers.ChoiceField(choices=models.Dataset.Review.choices, required=False)
+        review_sample_percent = serializers.IntegerField(required=False, help_text="With sampled review: 1–100.")
 
     @api_schema(responses=DatasetOutputSerializer)
     def get(self, request, dataset_id):

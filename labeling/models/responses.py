@@ -49,6 +49,12 @@ class Response(TimestampedModel):
         indexes = [
             models.Index(fields=["user", "status"], name="labeling_response_user_idx"),
             models.Index(fields=["record", "status"], name="labeling_response_record_idx"),
+            # The review queue: answers waiting for a reviewer, oldest submission first.
+            models.Index(fields=["submitted_at"], condition=models.Q(review_status="pending"),
+                         name="labeling_response_review_idx"),
+            # A labeler's rejected answers, which their next record serves first.
+            models.Index(fields=["user", "record"], condition=models.Q(review_status="rejected"),
+                         name="labeling_response_rejected_idx"),
         ]
 
     def __str__(self) -> str:

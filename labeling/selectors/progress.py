@@ -7,7 +7,19 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Window
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
@@ -105,34 +117,40 @@ class _Median(Aggregate):
     output_field = DurationField()
 
 
-def _median_seconds_by_user(dataset: Dataset) -> dict:
-    """Median seconds from receiving a record to submitting it, per user, computed in the database.
+def median_seconds(rows: QuerySet, *, duration, group_by: str) -> dict:
+    """The median of `duration` (an expression of `rows`' model, a DurationField) in seconds, per value
+    of the column `group_by`, computed in the database: {group value: seconds}.
 
-    PostgreSQL has an aggregate for it: one sort per user. Elsewhere, window functions number each
-    user's submissions by duration and only the one or two middle rows per user come back (their mean
-    is the median); on PostgreSQL that was the slower way (bench/README.md, Distribution).
+    PostgreSQL has an aggregate for it: one sort per group. Elsewhere, window functions number each
+    group's rows by duration and only the one or two middle rows per group come back (their mean is
+    the median); on PostgreSQL that was the slower way (bench/README.md, Distribution).
     """
+    if connection.vendor == "postgresql":
+        medians = rows.order_by().values(group_by).annotate(median=_Median(duration))
+        return {row[group_by]: row["median"].total_seconds() for row in medians}
+    middle = (
+        rows.annotate(
+            seconds=duration,
+            position=Window(RowNumber(), partition_by=[F(group_by)], order_by=[duration.asc(), F("pk").asc()]),
+            total=Window(Count("pk"), partition_by=[F(group_by)]),
+        )
+        .filter(position__gte=(F("total") + 1) / 2, position__lte=(F("total") + 2) / 2)
+        .values_list(group_by, "seconds")
+    )
+    halves: dict = defaultdict(list)
+    for group, seconds in middle:
+        halves[group].append(seconds.total_seconds())
+    return {group: sum(values) / len(values) for group, values in halves.items()}
+
+
+def _median_seconds_by_user(dataset: Dataset) -> dict:
+    """Median seconds from receiving a record to submitting it, per user (`median_seconds`)."""
     seconds = ExpressionWrapper(F("submitted_at") - F("started_at"), output_field=DurationField())
     submitted = Response.objects.filter(
         record__dataset=dataset, status=Response.Status.SUBMITTED, started_at__isnull=False,
         submitted_at__isnull=False,
     )
-    if connection.vendor == "postgresql":
-        medians = submitted.order_by().values("user_id").annotate(median=_Median(seconds))
-        return {row["user_id"]: row["median"].total_seconds() for row in medians}
-    middle = (
-        submitted.annotate(
-            seconds=seconds,
-            position=Window(RowNumber(), partition_by=[F("user_id")], order_by=[seconds.asc(), F("id").asc()]),
-            total=Window(Count("id"), partition_by=[F("user_id")]),
-        )
-        .filter(position__gte=(F("total") + 1) / 2, position__lte=(F("total") + 2) / 2)
-        .values_list("user_id", "seconds")
-    )
-    halves: dict = defaultdict(list)
-    for user_id, duration in middle:
-        halves[user_id].append(duration.total_seconds())
-    return {user_id: sum(values) / len(values) for user_id, values in halves.items()}
+    return median_seconds(submitted, duration=seconds, group_by="user_id")
 
 
 def dataset_submissions_per_day(*, dataset: Dataset, days: int = 30) -> list[dict]:

@@ -12,10 +12,10 @@ RECORD_RESPONSE_FILTERS = (*Response.Status.values, "missing")
 
 
 def record_list(*, access: DatasetAccess):
-    """Records with suggestions and the responses the caller may see (all for admins, own for others),
-    as `visible_suggestions` and `visible_responses`."""
+    """Records with suggestions and the responses the caller may see (all for admins, own for others,
+    each with its `review_comment`), as `visible_suggestions` and `visible_responses`."""
     records = records_readable(access=access).order_by("ordinal")
-    responses = Response.objects.order_by("inserted_at")
+    responses = Response.objects.with_review_comment().order_by("inserted_at")
     if not access.is_admin:
         responses = responses.filter(user_id=access.user.pk)
     return records.prefetch_related(

@@ -11,9 +11,10 @@ from ..models import Dataset, Record, Response, Suggestion
 
 
 def response_list(*, access: DatasetAccess):
-    """Responses of a dataset: all of them for its admins, only their own for annotators."""
+    """Responses of a dataset: all of them for its admins, only their own for annotators; each with
+    its `review_comment`."""
     user = access.user
-    responses = Response.objects.visible_to(user).filter(record__dataset=access.dataset)
+    responses = Response.objects.visible_to(user).filter(record__dataset=access.dataset).with_review_comment()
     responses = responses.select_related("record", "user")
     if not access.is_admin:
         responses = responses.filter(user_id=user.pk)
@@ -28,8 +29,8 @@ def response_get(*, user: User, response_id) -> Response:
 
 
 def response_own(*, user: User, record: Record) -> Response | None:
-    """The user's own response to a record, if any (never another labeler's)."""
-    return Response.objects.filter(record=record, user_id=user.pk).first()
+    """The user's own response to a record, if any (never another labeler's), with its `review_comment`."""
+    return Response.objects.filter(record=record, user_id=user.pk).with_review_comment().first()
 
 
 def suggestions_for_record(*, record: Record) -> dict:

@@ -17,7 +17,8 @@ def record_claim_next(*, access: DatasetAccess, exclude_ids: Iterable = ()) -> R
     """Hand the caller their next record of the accessed dataset (DESIGN §4) and hold a short claim on it;
     None when nothing is left.
 
-    Order: records assigned to them without their submitted/discarded response; then, in open
+    Order: records whose answer of theirs a reviewer rejected (their own work to redo, whatever the
+    distribution or quota); records assigned to them without their submitted/discarded response; then, in open
     distribution, the record they already hold a live claim on (asking twice gives the same record,
     not a second claim), then incomplete records they have not answered, fewest submitted responses
     first, then oldest — skipping any record whose submitted responses plus live claims by others
@@ -30,12 +31,12 @@ def record_claim_next(*, access: DatasetAccess, exclude_ids: Iterable = ()) -> R
     exclude_ids = list(exclude_ids)
     lookup = NextRecordStatements(actor=actor, dataset=dataset, now=timezone.now())
     with transaction.atomic():
-        # No lock and no recount: an assigned record is the actor's own to take, and SKIP LOCKED would
-        # wrongly pass over a record whose row another holder's response write has locked for a
+        # No lock and no recount: a rejected or assigned record is the actor's own to take, and SKIP
+        # LOCKED would wrongly pass over a record whose row another holder's response write has locked for a
         # moment; while the actor's own claim was live every other claim counted it, so renewing it
         # cannot push the record past `min_submitted`.
         held = lookup.held(exclude_ids, open_distribution=dataset.distribution == Dataset.Distribution.OPEN)
-        if held is not None and held.held_by == "assignment":
+        if held is not None and held.held_by in ("rejected", "assignment"):
             lookup.claim(held)
             return held
         if dataset.distribution != Dataset.Distribution.OPEN or _over_quota(access):

@@ -38,6 +38,22 @@ def _check_min_submitted(value: Any) -> None:
         raise InvalidInput("min_submitted must be a whole number of at least 1.", details={"field": "min_submitted"})
 
 
+def check_review_setting(review: Any, review_sample_percent: Any, *, was_sampled: bool = False) -> None:
+    """The review setting: a mode, and with `sampled` a share of 1–100 % (given when sampling starts)."""
+    _check_choice(review, Dataset.Review, "review")
+    if review_sample_percent is None:
+        if review == Dataset.Review.SAMPLED and not was_sampled:
+            raise InvalidInput("Sampled review needs review_sample_percent (1–100).",
+                               details={"field": "review_sample_percent"})
+        return
+    if review != Dataset.Review.SAMPLED:
+        raise InvalidInput("review_sample_percent applies to sampled review only.",
+                           details={"field": "review_sample_percent"})
+    percent = review_sample_percent
+    if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
+        raise InvalidInput("review_sample_percent must be a whole number from 1 to 100.",
+                           details={"field": "review_sample_percent"})
+
 
 def dataset_create(
     *,
@@ -48,15 +64,19 @@ def dataset_create(
     min_submitted: int = 1,
     distribution: str = Dataset.Distribution.OPEN,
     allow_extra_metadata: bool = True,
+    review: str = Dataset.Review.OFF,
+    review_sample_percent: int | None = None,
     fields: Sequence[Mapping] = (),
     questions: Sequence[Mapping] = (),
     metadata_properties: Sequence[Mapping] = (),
 ) -> Dataset:
-    """Create a draft dataset, optionally with its fields, questions and metadata properties."""
+    """Create a draft dataset, optionally with its fields, questions and metadata properties; with
+    `review="sampled"`, `review_sample_percent` says which share of the answers goes to review."""
     tenancy.require_workspace_admin(actor, workspace.pk)
     check_dataset_name(name)
     _check_min_submitted(min_submitted)
     _check_choice(distribution, Dataset.Distribution, "distribution")
+    check_review_setting(review, review_sample_percent)
     try:
         with transaction.atomic():
             dataset = Dataset.objects.create(
@@ -66,6 +86,8 @@ def dataset_create(
                 min_submitted=min_submitted,
                 distribution=distribution,
                 allow_extra_metadata=allow_extra_metadata,
+                review=review,
+                review_sample_percent=review_sample_percent or 100,
             )
             for spec in fields:
                 _field_insert(dataset, **spec)
@@ -208,9 +230,13 @@ def schema_item_delete(*, access: DatasetAccess, item: Field | Question | Metada
 
 
 def dataset_update(*, access: DatasetAccess, **changes: Any) -> Dataset:
-    """Update the accessed dataset's settings; a new min_submitted re-derives every record's status."""
+    """Update the accessed dataset's settings; a new min_submitted re-derives every record's status.
+
+    A new review setting applies to answers submitted from then on; those already waiting stay in the queue.
+    """
     access.require_admin()
-    allowed = {"name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata"}
+    allowed = {"name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata", "review",
+               "review_sample_percent"}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -220,6 +246,12 @@ def dataset_update(*, access: DatasetAccess, **changes: Any) -> Dataset:
         _check_min_submitted(changes["min_submitted"])
     if "distribution" in changes:
         _check_choice(changes["distribution"], Dataset.Distribution, "distribution")
+    if changes.get("review_sample_percent", 0) is None:
+        del changes["review_sample_percent"]
+    if "review" in changes or "review_sample_percent" in changes:
+        current = access.dataset.review
+        check_review_setting(changes.get("review", current), changes.get("review_sample_percent"),
+                      was_sampled=current == Dataset.Review.SAMPLED)
     try:
         with transaction.atomic():
             locked = Dataset.objects.select_for_update().get(pk=access.dataset.pk)

@@ -1,7 +1,9 @@
 """Responses: one user's write (the annotation loop), deletion, and the admin's bulk upsert (DESIGN §4).
 
 Every writer of a record's responses locks the record row first, then keeps its `submitted_count` and
-`status` right against the dataset's `min_submitted` in the same transaction.
+`status` right against the dataset's `min_submitted` in the same transaction. Every write that changes
+a response's status, or its values once submitted, appends an entry to its history (`history`) in
+that transaction, and sets its review status (`labeling.review`); a deletion leaves the history.
 """
 
 from collections.abc import Mapping, Sequence
@@ -15,14 +17,15 @@ from django.utils import timezone
 from accounts import tenancy
 from accounts.models import User
 
-from .. import validation
+from .. import review, validation
 from ..access import DatasetAccess, RecordAccess
 from ..errors import InvalidResponse, InvalidTransition
-from ..models import Dataset, Question, Record, Response
+from ..models import Dataset, Question, Record, Response, ResponseVersion
 from ..sql import writes as row_writes
 from ..sql.response_write import ResponseWriteStatements
 from .bulk import BULK_BATCH
 from .checks import invalid_rows, require_ready
+from .history import version_entry
 
 # The statuses a response may move to from its current one (None: no response yet).
 ALLOWED_TRANSITIONS = {
@@ -40,7 +43,8 @@ def response_write(*, access: RecordAccess, values: Any, status: str, user: User
     Values are type-checked against the questions; a submitted response answers every required one.
     Locks the record row, then keeps `submitted_count` and `status` right against `min_submitted`
     in the same transaction, and releases the responder's claim once they submit or discard.
-    Writing on behalf of another user needs the admin role.
+    Writing on behalf of another user needs the admin role. Appends the history entry the write makes
+    (`review.version_kind`), authored by the caller, with the other writes.
     """
     actor, record, dataset = access.user, access.record, access.dataset
     respondent = user or actor
@@ -63,14 +67,15 @@ def response_write(*, access: RecordAccess, values: Any, status: str, user: User
         if status not in ALLOWED_TRANSITIONS[previous]:
             raise InvalidTransition("A submitted response stays submitted: edit and submit it again, or discard it.")
         response = response or Response(record=record, user=respondent, started_at=claim.claimed_at if claim else now)
-        response.values = validation.answered_values(values)
-        response.status = status
-        if status == Response.Status.SUBMITTED:
-            response.submitted_at = now
+        entry = _response_change(response, dataset, values=values, status=status, previous=previous, actor=actor,
+                                 now=now)
         if previous is None:
             writes = [row_writes.insert_statement(response)]
         else:
-            writes = [row_writes.update_statement(response, ["values", "status", "submitted_at"])]
+            writes = [row_writes.update_statement(response, ["values", "status", "submitted_at", "review_status",
+                                                             "version"])]
+        if entry is not None:
+            writes.append(row_writes.insert_statement(entry))
         new_count = count + (status == "submitted") - (previous == "submitted")
         new_status = Record.status_for(new_count, dataset.min_submitted)
         if (new_count, new_status) != (count, record_status):
@@ -79,9 +84,26 @@ def response_write(*, access: RecordAccess, values: Any, status: str, user: User
             writes.append(statements.delete_claim())
         row_writes.execute_together(writes)
         row_writes.mark_saved(response)
+        if entry is not None:
+            row_writes.mark_saved(entry)
         _dataset_touch(dataset, now)
     record.status, record.submitted_count = new_status, new_count
     return response
+
+
+def _response_change(response: Response, dataset: Dataset, *, values: Any, status: str, previous: str | None,
+                     actor: User, now: datetime) -> ResponseVersion | None:
+    """Give `response` its labeler's new values and status and the review status they lead to; return
+    the history entry the change makes (unsaved; None for a draft saved over a draft)."""
+    response.values = validation.answered_values(values)
+    response.status = status
+    if status == Response.Status.SUBMITTED:
+        response.submitted_at = now
+    response.review_status = review.review_status_after_write(dataset, response.pk, status, response.review_status)
+    kind = review.version_kind(previous, status)
+    if kind is None:
+        return None
+    return version_entry(response, dataset_id=dataset.pk, kind=kind, author=actor, now=now)
 
 
 def _check_values(questions: list[Question], values: Any, status: str) -> None:
@@ -132,6 +154,7 @@ def responses_upsert(*, access: DatasetAccess, items: Sequence[Mapping]) -> list
     one response per (record, user) is created or replaced, other users' responses are kept. Every bad
     item is reported with its index and nothing is written when any is bad; respondents must belong to
     the workspace. Locks the records, then re-derives `submitted_count` and `status` in the same transaction.
+    Each response's history gets the entry its change makes, authored by the calling admin.
     """
     access.require_admin()
     dataset = access.dataset
@@ -141,7 +164,7 @@ def responses_upsert(*, access: DatasetAccess, items: Sequence[Mapping]) -> list
     with transaction.atomic():
         record_ids = sorted({item["record"].pk for item in items})
         locked = {r.pk: r for r in Record.objects.select_for_update().filter(dataset=dataset, pk__in=record_ids).order_by("pk")}
-        written = _responses_store(items, locked, record_ids, respondent_ids, now)
+        written = _responses_store(access, items, locked, record_ids, respondent_ids, now)
         _records_recount(dataset, locked.values(), record_ids, now)
         Dataset.objects.filter(pk=dataset.pk).update(last_activity_at=now)
     return written
@@ -175,33 +198,37 @@ def _responses_check(dataset: Dataset, items: Sequence[Mapping], questions: list
     return list(members)
 
 
-def _responses_store(items: Sequence[Mapping], locked: Mapping[Any, Record], record_ids: list, respondent_ids: list,
-                     now: datetime) -> list[Response]:
-    """Create or replace one response per item; the caller holds the records' row locks."""
+def _responses_store(access: DatasetAccess, items: Sequence[Mapping], locked: Mapping[Any, Record], record_ids: list,
+                     respondent_ids: list, now: datetime) -> list[Response]:
+    """Create or replace one response per item, with the history entries the changes make; the caller
+    holds the records' row locks."""
     existing = {
         (r.record_id, r.user_id): r
         for r in Response.objects.select_for_update().filter(record_id__in=record_ids, user_id__in=respondent_ids)
     }
-    to_create, to_update, written = [], [], []
+    to_create, to_update, entries, written = [], [], [], []
     for item in items:
         record, user, status = locked[item["record"].pk], item["user"], item["status"]
         response = existing.get((record.pk, user.pk))
-        if response is not None and status not in ALLOWED_TRANSITIONS[response.status]:
+        previous = response.status if response else None
+        if response is not None and status not in ALLOWED_TRANSITIONS[previous]:
             raise invalid_rows("A submitted response stays submitted: submit it again or discard it.",
-                               [{"index": item["index"], "field": "status", "message": f"{response.status} → {status}"}])
+                               [{"index": item["index"], "field": "status", "message": f"{previous} → {status}"}])
         if response is None:
             response = Response(record=record, user=user, started_at=now)
             to_create.append(response)
         else:
             response.updated_at = now
             to_update.append(response)
-        response.values = validation.answered_values(item["values"])
-        response.status = status
-        if status == Response.Status.SUBMITTED:
-            response.submitted_at = now
+        entry = _response_change(response, access.dataset, values=item["values"], status=status, previous=previous,
+                                 actor=access.user, now=now)
+        if entry is not None:
+            entries.append(entry)
         written.append(response)
     Response.objects.bulk_create(to_create, batch_size=BULK_BATCH)
-    Response.objects.bulk_update(to_update, ["values", "status", "submitted_at", "updated_at"], batch_size=BULK_BATCH)
+    Response.objects.bulk_update(to_update, ["values", "status", "submitted_at", "review_status", "version",
+                                             "updated_at"], batch_size=BULK_BATCH)
+    ResponseVersion.objects.bulk_create(entries, batch_size=BULK_BATCH)
     return written
 
 

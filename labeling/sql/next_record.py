@@ -1,4 +1,4 @@
-"""`record_claim_next`'s statements: the held record, the next candidate, and the claim.
+"""`record_claim_next`'s statements: the held record (rejected answers first), the next candidate, and the claim.
 
 They run on every call of the annotation loop (DESIGN §8), where building the equivalent querysets
 (an Exists, a claims-count subquery, a row lock, an upsert) cost more CPU than the database spent
@@ -58,24 +58,36 @@ class NextRecordStatements:
         return " AND ".join(where)
 
     def held(self, exclude_ids: list, *, open_distribution: bool) -> Record | None:
-        """The first record assigned to the actor, in creation order, else (in open distribution) the
-        first pending record with a live claim of the actor's; `record.held_by` says which.
+        """The first record whose answer by the actor a reviewer rejected (in assigned distribution, while
+        it is still assigned to them), in creation order; else the first record assigned to the actor,
+        else (in open distribution) the first pending record with a live claim of the actor's;
+        `record.held_by` says which ("rejected", "assignment", "claim").
 
-        ORM equivalent: `Record.objects.filter(dataset=d, assignments__user=actor)` without the actor's
-        submitted or discarded response, `.order_by("ordinal").first()`, then the same over
-        `claims__user=actor, claims__expires_at__gt=now, status=PENDING`.
+        ORM equivalent: `Record.objects.filter(dataset=d, responses__user=actor, responses__status=DRAFT,
+        responses__review_status=REJECTED)` (plus `assignments__user=actor` in assigned distribution),
+        `.order_by("ordinal").first()`; then `Record.objects.filter(dataset=d, assignments__user=actor)`
+        without the actor's submitted or discarded response, `.order_by("ordinal").first()`, then the
+        same over `claims__user=actor, claims__expires_at__gt=now, status=PENDING`.
         """
         p = self._params
-        params: list = [p["actor"]]
         columns = self._record_row.columns
-        branches = [(f"SELECT {columns}, 'assignment' AS held_by, 0 AS priority FROM {_table(Record)} r "
+        params: list = [p["actor"], Response.Status.DRAFT, Response.ReviewStatus.REJECTED]
+        rejected = (f"SELECT {columns}, 'rejected' AS held_by, 0 AS priority FROM {_table(Record)} r "
+                    f"JOIN {_table(Response)} p ON p.record_id = r.id AND p.user_id = %s AND p.status = %s "
+                    f"AND p.review_status = %s WHERE {self._unanswered(exclude_ids, params)}")
+        if not open_distribution:
+            rejected += f" AND EXISTS (SELECT 1 FROM {_table(Assignment)} g WHERE g.record_id = r.id AND g.user_id = %s)"
+            params.append(p["actor"])
+        params.append(p["actor"])
+        branches = [f"{rejected} ORDER BY r.ordinal LIMIT 1",
+                    (f"SELECT {columns}, 'assignment' AS held_by, 1 AS priority FROM {_table(Record)} r "
                      f"JOIN {_table(Assignment)} a ON a.record_id = r.id AND a.user_id = %s "
                      f"WHERE {self._unanswered(exclude_ids, params)} ORDER BY r.ordinal LIMIT 1")]
         if open_distribution:
             params += [p["actor"], p["now"]]
             where = self._unanswered(exclude_ids, params)
             params.append(Record.Status.PENDING)
-            branches.append(f"SELECT {columns}, 'claim' AS held_by, 1 AS priority FROM {_table(Record)} r "
+            branches.append(f"SELECT {columns}, 'claim' AS held_by, 2 AS priority FROM {_table(Record)} r "
                             f"JOIN {_table(Claim)} c ON c.record_id = r.id AND c.user_id = %s AND c.expires_at > %s "
                             f"WHERE {where} AND r.status = %s ORDER BY r.ordinal LIMIT 1")
         sql = " UNION ALL ".join(f"SELECT * FROM ({branch}) AS b{i}" for i, branch in enumerate(branches))

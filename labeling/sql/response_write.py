@@ -18,6 +18,7 @@ from config.errors import NotFound
 
 from ..models import Claim, Question, Record, Response
 from . import writes
+from .history import review_comment_column
 from .locks import record_row_lock
 
 
@@ -40,7 +41,8 @@ def _lock_record_sql(vendor: str) -> tuple[str, rows.RowLoader]:
 @cache
 def _response_and_claim_sql(vendor: str) -> tuple[str, tuple[rows.RowLoader, rows.RowLoader]]:
     loaders = rows.row_loader(Response, "p", vendor), rows.row_loader(Claim, "c", vendor)
-    sql = (f"SELECT {loaders[0].columns}, {loaders[1].columns} FROM (SELECT 1 AS one) AS here "
+    sql = (f"SELECT {loaders[0].columns}, {loaders[1].columns}, {review_comment_column('p', vendor)} "
+           f"FROM (SELECT 1 AS one) AS here "
            f"LEFT JOIN {_table(Response)} p ON p.record_id = %s AND p.user_id = %s "
            f"LEFT JOIN {_table(Claim)} c ON c.record_id = %s AND c.user_id = %s")
     return sql, loaders
@@ -70,17 +72,21 @@ class ResponseWriteStatements:
         return found[0][0], found[0][1], [question for question in questions if question is not None]
 
     def response_and_claim(self) -> tuple[Response | None, Claim | None]:
-        """The respondent's response to the record and their claim on it, each None if missing.
+        """The respondent's response to the record (with its `review_comment`) and their claim on it,
+        each None if missing.
 
-        ORM equivalent: `Response.objects.filter(record_id=..., user_id=...).first()` and
-        `Claim.objects.filter(record_id=..., user_id=...).first()`.
+        ORM equivalent: `Response.objects.filter(record_id=..., user_id=...).with_review_comment().first()`
+        and `Claim.objects.filter(record_id=..., user_id=...).first()`.
         """
         db = rows.this_threads_connection()
         sql, loaders = _response_and_claim_sql(db.vendor)
         record_id, user_id = rows.pk_param(Record, self.record_id), rows.pk_param(User, self.user_id)
         row = rows.fetch_one(sql, [record_id, user_id, record_id, user_id])
-        (response_values, claim_values), _ = rows.split_row(row, loaders)
-        return loaders[0].load_or_none(response_values), loaders[1].load_or_none(claim_values)
+        (response_values, claim_values), (review_comment,) = rows.split_row(row, loaders)
+        response = loaders[0].load_or_none(response_values)
+        if response is not None:
+            response.review_comment = review_comment
+        return response, loaders[1].load_or_none(claim_values)
 
     def update_record(self, submitted_count: int, status: str, now: datetime) -> writes.Statement:
         """ORM equivalent: `Record.objects.filter(pk=record_id).update(submitted_count=..., status=...,

@@ -33,6 +33,8 @@ def test_workspace_admin_creates_a_dataset_with_its_schema(admin, workspace, cli
         "min_submitted": "2",
         "distribution": "open",
         "allow_extra_metadata": "on",
+        "review": "off",
+        "review_sample_percent": "100",
         **EMPTY_INLINES,
     }
     add_inline_row(data, "fields", name="prompt", title="Prompt", required="on")

@@ -18,9 +18,9 @@ from ..factories import RecordFactory, SuggestionFactory
 # candidate, claim upsert guarded by a recount, suggestions and responses.
 NEXT_QUERIES = 6
 # PUT response: API key, record with the caller's membership, record lock with the dataset's questions,
-# own response and claim, then the writes (response, record count and status, claim release): one
-# statement on PostgreSQL, three elsewhere.
-SUBMIT_QUERIES = 5 if connection.vendor == "postgresql" else 7
+# own response and claim, then the writes (response, its history entry, record count and status, claim
+# release): one statement on PostgreSQL, four elsewhere.
+SUBMIT_QUERIES = 5 if connection.vendor == "postgresql" else 8
 
 
 def statements(client, method: str, url: str, data=None):

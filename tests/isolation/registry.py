@@ -1,7 +1,7 @@
 """Registry of the isolation matrix (DESIGN §9): every route × method × auth kind × role.
 
 The matrix walks the URL resolver for every route under the prefixes in PREFIXES and runs each
-registered case as an admin and as an annotator of workspace A (owners see everything, so they are
+registered case as an admin, an annotator and a reviewer of workspace A (owners see everything, so they are
 not part of it) against objects of workspace B. A route or method the registry does not know fails
 `test_every_route_is_in_the_matrix`, so a new endpoint cannot be missed.
 

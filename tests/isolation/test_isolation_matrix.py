@@ -9,7 +9,7 @@ from .registry import AUTH_KINDS, load_route_modules, resolver_routes, route_met
 from .world import build_world, identifiers, snapshot
 
 CASES = load_route_modules()
-ROLES = ("admin", "annotator")
+ROLES = ("admin", "annotator", "reviewer")
 
 
 @pytest.fixture(scope="module")

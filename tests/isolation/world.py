@@ -34,13 +34,15 @@ SECRET = "b-secret"
 
 
 def build_world() -> World:
-    """Workspace A gets the callers: an admin and an annotator. Workspace B gets an admin, an annotator
+    """Workspace A gets the callers: an admin, an annotator and a reviewer. Workspace B gets an admin, an annotator
     (with an API key), an open ready dataset with records, a suggestion, a response, an assignment and a
     claim, and a draft dataset."""
     workspace, other_workspace = WorkspaceFactory(name="a-workspace"), WorkspaceFactory(name=f"{SECRET}-workspace")
     admin, annotator = UserFactory(username="a-admin"), UserFactory(username="a-annotator")
+    reviewer = UserFactory(username="a-reviewer")
     MembershipFactory(user=admin, workspace=workspace, role=Membership.Role.ADMIN)
     MembershipFactory(user=annotator, workspace=workspace, role=Membership.Role.ANNOTATOR)
+    MembershipFactory(user=reviewer, workspace=workspace, role=Membership.Role.REVIEWER)
     DatasetFactory(workspace=workspace, name="a-dataset")
     b_admin = UserFactory(username="b-admin")
     b_annotator = UserFactory(username="b-annotator")
@@ -58,7 +60,7 @@ def build_world() -> World:
     Claim.objects.create(record=spare, user=b_annotator, claimed_at=timezone.now(), expires_at=timezone.now())
     key, _ = api_key_create(actor=None, user=b_annotator, name=f"{SECRET}-key")
     world = World(
-        callers={"admin": admin, "annotator": annotator},
+        callers={"admin": admin, "annotator": annotator, "reviewer": reviewer},
         objects={
             "workspace": other_workspace, "admin": b_admin, "annotator": b_annotator, "dataset": dataset,
             "draft_dataset": draft, "record": record, "spare_record": spare, "response": response, "api_key": key,

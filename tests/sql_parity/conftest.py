@@ -3,8 +3,9 @@ equivalent run over it and must give the same answer, on SQLite and on PostgreSQ
 
 The world: a workspace with an admin and four annotators (`free` without a quota, `quota` below
 its quota, `full` at its quota, `other`); an open dataset (min_submitted 2) whose records hold
-responses of every status, live and expired claims by several annotators; an assigned dataset
-(min_submitted 1) with assignments, answered and not; and a dataset without questions.
+responses of every status (rejected drafts too), live and expired claims by several annotators; an
+assigned dataset (min_submitted 1) with assignments, answered and not; and a dataset without questions.
+Two answers carry review history: one rejected, one accepted after a rejection.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from ..factories import (
     RecordFactory,
     ResponseFactory,
     UserFactory,
+    history_entry,
 )
 
 ANNOTATORS = {"free": None, "quota": 3, "full": 2, "other": None}
@@ -48,7 +50,10 @@ def _records(world: World, dataset: Dataset, prefix: str, count: int) -> None:
 
 
 def _respond(world: World, record: str, user: str, status: str) -> None:
-    ResponseFactory(record=world.records[record], user=world.users[user], status=status,
+    """A response; status "rejected" is a draft a reviewer sent back (review_status rejected)."""
+    review_status = "rejected" if status == "rejected" else None
+    status = "draft" if status == "rejected" else status
+    ResponseFactory(record=world.records[record], user=world.users[user], status=status, review_status=review_status,
                     values={"demonstration": f"{user} on {record}"} if status != "draft" else {})
 
 
@@ -89,6 +94,8 @@ def world(workspace, admin) -> World:
         ("o3", "free", "draft"), ("o3", "quota", "discarded"), ("o6", "quota", "submitted"),
         ("o3", "full", "submitted"), ("o5", "full", "discarded"), ("o7", "other", "draft"),
         ("a1", "free", "submitted"), ("a2", "free", "draft"), ("a3", "quota", "discarded"),
+        ("o9", "other", "rejected"), ("o8", "full", "rejected"), ("o5", "free", "rejected"), ("o4", "free", "rejected"),
+        ("a4", "free", "rejected"), ("a2", "other", "rejected"), ("a5", "other", "rejected"),
     ]:
         _respond(world, record, user, status)
     for record, user, live in [
@@ -101,4 +108,22 @@ def world(workspace, admin) -> World:
         AssignmentFactory(record=world.records[record], user=world.users[user])
     for dataset in (world.open, world.assigned):
         _recount(dataset)
+    _reviews(world)
     return world
+
+
+def _reviews(world: World) -> None:
+    """o3's draft by `free` was rejected twice (the latest comment counts); o1's answer by `other` was
+    rejected, then accepted once resubmitted."""
+    rejected = Response.objects.get(record=world.records["o3"], user=world.users["free"])
+    for comment in ("Too short.", "Still too short: add an example."):
+        history_entry(rejected, kind="submit", status="submitted", review_status="pending")
+        history_entry(rejected, kind="reject", author=world.admin, comment=comment,
+                      reviewed_number=rejected.version, status="draft", review_status="rejected")
+    accepted = Response.objects.get(record=world.records["o1"], user=world.users["other"])
+    history_entry(accepted, kind="submit", review_status="pending")
+    history_entry(accepted, kind="reject", author=world.admin, comment="Cite the source.", status="draft",
+                  review_status="rejected")
+    history_entry(accepted, kind="submit", status="submitted", review_status="pending")
+    history_entry(accepted, kind="accept", author=world.admin, reviewed_number=accepted.version,
+                  review_status="accepted")

@@ -1,5 +1,6 @@
-"""`labeling.sql.next_record` against the ORM: the held record, the next candidate and the claim, in
-open and assigned distribution, for annotators with and without a quota, with claims by others."""
+"""`labeling.sql.next_record` against the ORM: the held record (rejected answers first), the next
+candidate and the claim, in open and assigned distribution, for annotators with and without a quota,
+with claims by others."""
 
 import itertools
 from datetime import timedelta
@@ -10,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts import tenancy
-from labeling.models import Claim, Dataset, Record, Response
+from labeling.models import Assignment, Claim, Dataset, Record, Response
 from labeling.selectors.lookups import dataset_access_for
 from labeling.services.claims import record_claim_next
 from labeling.sql.next_record import NextRecordStatements
@@ -29,6 +30,13 @@ def _unanswered(world, dataset: Dataset, user, exclude: tuple):
 
 
 def _orm_held(world, dataset, user, exclude, now):
+    rejected = _unanswered(world, dataset, user, exclude).filter(
+        responses__user=user, responses__status=Response.Status.DRAFT,
+        responses__review_status=Response.ReviewStatus.REJECTED)
+    if dataset.distribution != Dataset.Distribution.OPEN:
+        rejected = rejected.filter(Exists(Assignment.objects.filter(record=OuterRef("pk"), user=user)))
+    if (first := rejected.order_by("ordinal").first()) is not None:
+        return first, "rejected"
     assigned = _unanswered(world, dataset, user, exclude).filter(assignments__user=user).order_by("ordinal").first()
     if assigned is not None or dataset.distribution != Dataset.Distribution.OPEN:
         return assigned, "assignment"
@@ -76,7 +84,7 @@ def test_record_claim_next_follows_the_rule_the_orm_states(world, dataset_name, 
     dataset, user = getattr(world, dataset_name), world.users[user_name]
     now = timezone.now()
     expected, held_by = _orm_held(world, dataset, user, exclude, now)
-    if expected is None or held_by != "assignment":
+    if expected is None or held_by not in ("rejected", "assignment"):
         membership = tenancy.access_get(user, dataset.workspace_id).membership
         done = Response.objects.filter(record__dataset=dataset, user=user,
                                        status__in=[Response.Status.SUBMITTED, Response.Status.DISCARDED]).count()

@@ -52,6 +52,21 @@ def test_record_details_match_the_orm(own_only, record, annotator):
     assert len(details.responses) == (1 if own_only else 3) and len(details.suggestions) == 2
 
 
+@pytest.mark.parametrize(("record_name", "user_name"), [("o3", "free"), ("o3", None), ("o1", "other"), ("o1", None)])
+def test_record_details_carry_the_review_comment_as_the_orm_annotates_it(world, record_name, user_name):
+    record = world.records[record_name]
+    user_id = world.users[user_name].pk if user_name else None
+
+    details = record_details(record_id=record.pk, user_id=user_id)
+
+    responses = Response.objects.filter(record_id=record.pk).with_review_comment().order_by("inserted_at")
+    if user_id:
+        responses = responses.filter(user_id=user_id)
+    assert [(r.pk, r.review_comment) for r in details.responses] == [(r.pk, r.review_comment) for r in responses]
+    rejected = {r.user_id: r.review_comment for r in details.responses if r.review_comment is not None}
+    assert rejected == ({world.users["free"].pk: "Still too short: add an example."} if record_name == "o3" else {})
+
+
 def test_a_record_without_suggestions_or_responses(dataset, annotator):
     empty = RecordFactory(dataset=dataset)
     assert record_details(record_id=empty.pk, user_id=annotator.pk) == ([], [])

@@ -53,8 +53,16 @@ def test_response_and_claim_read_what_the_orm_reads(world, record_name, user_nam
 
     response, claim = ResponseWriteStatements(record_id=record.pk, user_id=user.pk).response_and_claim()
 
-    assert _fields(response) == _fields(Response.objects.filter(record=record, user=user).first())
+    expected = Response.objects.filter(record=record, user=user).with_review_comment().first()
+    assert _fields(response) == _fields(expected)
+    assert getattr(response, "review_comment", None) == getattr(expected, "review_comment", None)
     assert _fields(claim) == _fields(Claim.objects.filter(record=record, user=user).first())
+
+
+def test_response_and_claim_read_the_rejected_answers_comment(world):
+    record, user = world.records["o3"], world.users["free"]
+    response, _ = ResponseWriteStatements(record_id=record.pk, user_id=user.pk).response_and_claim()
+    assert response.review_comment == "Still too short: add an example."
 
 
 @pytest.mark.parametrize("record_name", ["o1", "o2", "o9"])
