@@ -25,11 +25,13 @@ from .access import DatasetAccess, RecordAccess
 from .forms import ResponseForm, question_views
 from .models import Dataset, Record, Response
 from .rendering import render_field, render_markdown
+from .selectors.history import versions_by_response
 from .selectors.lookups import dataset_access, dataset_list, dataset_with_schema, record_access_in
 from .selectors.progress import annotator_progress
 from .selectors.responses import my_responses, response_own, response_previous, suggestions_for_record
 from .services import claims as claim_services
 from .services import responses as response_services
+from .version_diff import version_changes
 
 SKIPPED_SESSION_KEY = "portal_skipped"
 # Bounded so that a labeler skipping all day cannot grow the session (and the exclusion list) without limit.
@@ -276,7 +278,8 @@ def markdown_preview(request):
 @login_required
 @require_GET
 def my_responses_page(request):
-    """The caller's own responses, filtered by status, dataset and a search term; each can be reopened."""
+    """The caller's own responses, filtered by status, dataset and a search term; each can be reopened and
+    shows its history with what each version changed (one query for the page's histories)."""
     status = request.GET.get("status", "")
     status = status if status in Response.Status.values else ""
     search = request.GET.get("q", "").strip()[:200]
@@ -286,6 +289,8 @@ def my_responses_page(request):
     responses = my_responses(user=request.user, status=status, search=search, dataset_id=dataset_id or None)
     page = Paginator(responses, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
     here = request.get_full_path()
+    page_responses = list(page.object_list)
+    histories = versions_by_response(responses=page_responses)
     rows = [
         {
             "response": response,
@@ -294,8 +299,9 @@ def my_responses_page(request):
             "answer_excerpt": Truncator(_answer_text(response.values)).chars(140),
             "open_url": reverse("portal:record", args=[response.record.dataset_id, response.record_id])
             + "?" + urlencode({"next": here}),
+            "history": _history_rows(histories[response.pk]),
         }
-        for response in page.object_list
+        for response in page_responses
     ]
     filters = {"status": status, "q": search, "dataset": dataset_id}
     page_query = urlencode({k: v for k, v in filters.items() if v})
@@ -308,6 +314,15 @@ def my_responses_page(request):
         "statuses": Response.Status.choices,
     }
     return render(request, "portal/my_responses.html", context)
+
+
+def _history_rows(entries: list) -> list[dict]:
+    """A response's entries, newest first, each with what it changed in the answer since the one before."""
+    rows, previous = [], None
+    for entry in entries:
+        rows.append({"entry": entry, "changes": version_changes(previous, entry.values)})
+        previous = entry.values
+    return rows[::-1]
 
 
 def _answer_text(values: dict) -> str:

@@ -1,10 +1,12 @@
-"""Admin for responses: read their answers, delete them through `labeling.services` (DESIGN §6)."""
+"""Admin for responses: read their answers and history, delete them through `labeling.services` (DESIGN §6)."""
 
 from django.contrib import admin
 
 from config.admin import TenantAdmin
 from labeling.admin.common import ExactSearchMixin, RecordDatasetFilter, pretty_json
+from labeling.admin.history import history_table
 from labeling.models import Response
+from labeling.selectors.history import versions_of
 from labeling.selectors.lookups import dataset_access_for
 from labeling.services import responses as response_services
 
@@ -21,7 +23,8 @@ class ResponseAdmin(ExactSearchMixin, TenantAdmin):
     search_fields = ("user__username",)
     exact_search_fields = ("user__username", "record__external_id")
     search_help_text = "Exact username or record external id; end with * for a prefix."
-    fields = ("record", "user", "status", "readable_values", "started_at", "submitted_at", "inserted_at", "updated_at")
+    fields = ("record", "user", "status", "readable_values", "review_status", "version", "started_at", "submitted_at",
+              "inserted_at", "updated_at", "history")
     readonly_fields = fields
 
     @admin.display(description="dataset", ordering="record__dataset__name")
@@ -31,6 +34,10 @@ class ResponseAdmin(ExactSearchMixin, TenantAdmin):
     @admin.display(description="values")
     def readable_values(self, obj):
         return pretty_json(obj.values)
+
+    @admin.display(description="history")
+    def history(self, obj):
+        return history_table(list(versions_of(response=obj)), obj.pk)
 
     def has_add_permission(self, request):
         return False

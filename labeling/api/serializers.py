@@ -6,6 +6,7 @@
 from rest_framework import serializers
 
 from labeling import models
+from labeling.selectors.history import rejection_comment
 
 
 class FieldOutputSerializer(serializers.ModelSerializer):
@@ -61,9 +62,9 @@ class SuggestionOutputSerializer(serializers.Serializer):
 
 
 class ReviewCommentField(serializers.CharField):
-    """The reviewer's comment on a rejected response, null otherwise. Readers load it with the
-    response (`review_comment`: `Response.objects.with_review_comment()` or the hand-written statements),
-    so a list costs no query per response."""
+    """The reviewer's comment on a rejected response, null otherwise. Lists and the annotation loop load
+    it with the responses (`review_comment`: `Response.objects.with_review_comment()` or the hand-written
+    statements), so they cost no query per response; a single rejected response read without it costs one."""
 
     def __init__(self, **kwargs):
         super().__init__(allow_null=True, read_only=True, **kwargs)
@@ -71,7 +72,9 @@ class ReviewCommentField(serializers.CharField):
     def get_attribute(self, response):
         if response.review_status != models.Response.ReviewStatus.REJECTED:
             return None
-        return response.review_comment
+        if hasattr(response, "review_comment"):
+            return response.review_comment
+        return rejection_comment(response=response)
 
 
 class ResponseOutputSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reviews, views
+from . import history, reviews, views
 
 urlpatterns = [
     path("datasets/", views.DatasetListApi.as_view(), name="api-dataset-list"),
@@ -16,4 +16,6 @@ urlpatterns = [
     path("responses/<uuid:response_id>/review/", reviews.ResponseReviewApi.as_view(), name="api-response-review"),
     path("records/<uuid:record_id>/", views.RecordDetailApi.as_view(), name="api-record-detail"),
     path("records/<uuid:record_id>/response/", views.RecordResponseApi.as_view(), name="api-record-response"),
+    path("responses/<uuid:response_id>/versions/", history.ResponseVersionListApi.as_view(),
+         name="api-response-versions"),
 ]

@@ -17,6 +17,7 @@ from ..factories import (
     SuggestionFactory,
     UserFactory,
     WorkspaceFactory,
+    history_entry,
 )
 
 LISTS = {
@@ -30,6 +31,7 @@ LISTS = {
     "assignments": lambda w: f"/api/datasets/{w['dataset'].pk}/assignments/",
     "exports": lambda w: "/api/exports/",
     "imports": lambda w: "/api/imports/",
+    "versions": lambda w: f"/api/responses/{w['versioned'].pk}/versions/",
 }
 
 
@@ -53,7 +55,10 @@ def world(owner, workspace, dataset):
         AssignmentFactory(record=record, user=user)
         ExportJob.objects.create(workspace=workspace, requested_by=user, format="csv").datasets.set([dataset])
         ImportJob.objects.create(dataset=dataset, requested_by=user, format="csv")
-    return {"workspace": workspace, "dataset": dataset}
+    versioned = ResponseFactory(record=RecordFactory(dataset=dataset), user=UserFactory())
+    for _ in range(12):
+        history_entry(versioned, kind="edit")
+    return {"workspace": workspace, "dataset": dataset, "versioned": versioned}
 
 
 def count(client, url) -> tuple[int, int]:
@@ -84,14 +89,16 @@ def test_every_list_endpoint_is_covered():
     for path, operations in schema["paths"].items():
         if "Paginated" not in str(operations.get("get", {}).get("responses", {}).get("200", "")):
             continue
-        concrete = path.replace("{workspace_id}", str(uuid.UUID(int=1))).replace("{dataset_id}", str(uuid.UUID(int=2)))
+        concrete = (path.replace("{workspace_id}", str(uuid.UUID(int=1))).replace("{dataset_id}", str(uuid.UUID(int=2)))
+                    .replace("{response_id}", str(uuid.UUID(int=3))))
         if resolve(concrete).func.view_class.__module__ in OUR_VIEWS:
             paginated.add(path)
-    world = {"workspace": _Id("{workspace_id}"), "dataset": _Id("{dataset_id}")}
+    world = {"workspace": _Id("{workspace_id}"), "dataset": _Id("{dataset_id}"), "versioned": _Id("{response_id}")}
     assert paginated == {make(world) for make in LISTS.values()}
 
 
-OUR_VIEWS = {"accounts.api.views", "labeling.api.views", "labeling.api.distribution", "exports.api.views"}
+OUR_VIEWS = {"accounts.api.views", "labeling.api.views", "labeling.api.distribution", "labeling.api.history",
+             "exports.api.views"}
 
 
 class _Id:

@@ -115,3 +115,12 @@ def test_the_annotation_page_of_an_answer_not_rejected_has_no_comment(login, ann
                                      values={"demonstration": "Fine."}, status="submitted")
     html = login(annotator).get(f"/datasets/{dataset.pk}/records/{record.pk}/").content.decode()
     assert 'class="review-comment"' not in html
+
+
+def test_a_rejected_response_read_without_its_comment_still_shows_it(rejected, django_assert_num_queries):
+    from config.api import represent
+    from labeling.api.serializers import ResponseOutputSerializer
+
+    bare = Response.objects.get(pk=rejected.pk)
+    with django_assert_num_queries(1):
+        assert represent(ResponseOutputSerializer, bare)["review_comment"] == COMMENT

@@ -152,3 +152,27 @@ def test_a_deleted_response_leaves_its_history(annotator, record):
                                        response=response)
     assert not Response.objects.filter(pk=response_id).exists()
     assert _history(response_id) == before == [(1, "submit", "submitted", None, {"demonstration": "An answer."})]
+
+
+def test_the_loops_insert_of_an_entry_stores_what_save_would(annotator, dataset):
+    from django.utils import timezone
+
+    from config import rows
+    from labeling.services.history import version_entry
+    from labeling.sql import writes as row_writes
+
+    from ..factories import ResponseFactory
+
+    now = timezone.now()
+    by_hand, by_orm = (ResponseFactory(record=RecordFactory(dataset=dataset), user=annotator,
+                                       values={"demonstration": "Ünïcode, \"quotes\" and\nlines."}) for _ in range(2))
+    entries = [version_entry(r, dataset_id=dataset.pk, kind="submit", author=annotator, now=now, comment="c")
+               for r in (by_hand, by_orm)]
+    rows.execute(*row_writes.insert_statement(entries[0]))
+    entries[1].save(force_insert=True)
+
+    def stored(entry):
+        row = ResponseVersion.objects.filter(pk=entry.pk).values().get()
+        return {k: v for k, v in row.items() if k not in ("id", "record_id", "response_id")}
+
+    assert stored(entries[0]) == stored(entries[1])
