@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "MetadataPropertyTypeEnum": "labeling.models.MetadataProperty.Type",
         "SuggestionTypeEnum": "labeling.models.Suggestion.Type",
         "ResponseStatusEnum": "labeling.models.Response.Status",
+        "RecordStatusEnum": "labeling.models.Record.Status",
         "OnErrorEnum": ["reject", "skip"],
         "JobStatusEnum": "exports.models.JobStatus",
         "ExportFormatEnum": "exports.models.ExportJob.Format",

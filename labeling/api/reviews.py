@@ -14,7 +14,12 @@ from labeling.selectors.reviews import review_record, review_summary
 from labeling.services import reviews as review_services
 
 from .base import DatasetScopedApi, ResponseScopedApi
-from .serializers import FieldOutputSerializer, QuestionOutputSerializer, SuggestionOutputSerializer
+from .serializers import (
+    FieldOutputSerializer,
+    QuestionOutputSerializer,
+    ResponseOutputSerializer,
+    SuggestionOutputSerializer,
+)
 
 
 class ReviewAnswerOutputSerializer(serializers.Serializer):
@@ -60,18 +65,6 @@ class ReviewSummaryOutputSerializer(serializers.Serializer):
     rejected = serializers.IntegerField()
 
 
-class ReviewedResponseOutputSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    record = serializers.UUIDField(source="record_id")
-    user = serializers.UUIDField(source="user_id")
-    values = serializers.DictField()
-    status = serializers.ChoiceField(choices=models.Response.Status.choices)
-    review_status = serializers.ChoiceField(choices=models.Response.ReviewStatus.choices, allow_null=True)
-    version = serializers.IntegerField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
-    updated_at = serializers.DateTimeField()
-
-
 class ReviewNextApi(DatasetScopedApi):
     @api_schema(responses={200: ReviewRecordOutputSerializer, 204: None},
                 summary="Take the next record to review and hold it for a while (reviewers); 204 when none is left")
@@ -96,10 +89,10 @@ class ResponseReviewApi(ResponseScopedApi):
         comment = serializers.CharField(required=False, allow_blank=True, help_text="Required to reject.")
         values = serializers.DictField(required=False, help_text="To fix: the corrected answers, as a submission.")
 
-    @api_schema(request=InputSerializer, responses=ReviewedResponseOutputSerializer,
+    @api_schema(request=InputSerializer, responses=ResponseOutputSerializer,
                 summary="Accept, reject (with a comment) or fix an answer waiting for review (reviewers); "
                         "409 when the answer changed since that version")
     def post(self, request, response_id):
         data = self.parse_body(self.InputSerializer)
         response = review_services.review_decide(access=self.access, response=self.response, **data)
-        return Response(represent(ReviewedResponseOutputSerializer, response))
+        return Response(represent(ResponseOutputSerializer, response))

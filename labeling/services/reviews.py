@@ -183,6 +183,8 @@ def _decide(access: DatasetAccess, response: Response, version: int,
             writes.append(row_writes.update_statement(locked, ["submitted_count", "status"]))
         row_writes.execute_together(writes)
         row_writes.mark_saved(entry)
+    # What `Response.objects.with_review_comment()` would read back, so the answer shows without a query.
+    fresh.review_comment = entry.comment if fresh.review_status == Response.ReviewStatus.REJECTED else None
     return fresh
 
 

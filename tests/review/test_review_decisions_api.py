@@ -27,6 +27,7 @@ def test_reject_sends_the_answer_back_as_a_draft_that_no_longer_counts(api_clien
 
     assert answer.status_code == 200, answer.content
     assert (answer.json()["status"], answer.json()["review_status"]) == ("draft", "rejected")
+    assert answer.json()["review_comment"] == "Too short."
     record = Record.objects.get(pk=waiting.record_id)
     assert (record.submitted_count, record.status) == (0, "pending")
     last = _entries(waiting)[-1]
