@@ -118,3 +118,18 @@ def test_the_export_page_offers_the_option_and_its_preview_applies_it(login, adm
     response = client.post("/exports/", {**form, "review_status": "accepted"})
     assert response.status_code == 400 and "not one of the available choices" in response.context["form"].errors[
         "review_status"][0]
+
+
+def test_by_default_rejected_answers_are_left_out_only_when_a_dataset_reviews(reviewed, run_export, job_file):
+    dataset = reviewed[0]
+    job = run_export([dataset], "sft-prompt-completion", response_status=["submitted", "draft"])
+    assert job.options["review_status"] == "not_rejected"
+    assert [row["completion"] for row in job_file.lines(job)] == ONE_DATASET["not_rejected"]
+    dataset.review = "off"
+    dataset.save(update_fields=["review"])
+    job = run_export([dataset], "sft-prompt-completion", response_status=["submitted", "draft"])
+    assert job.options["review_status"] == "any"
+    # Review is off now, but the answers reviewed before are still exported as their latest accepted version.
+    assert [row["completion"] for row in job_file.lines(job)] == [
+        *ONE_DATASET["not_rejected"][:3], "r1 ann2 rejected", *ONE_DATASET["not_rejected"][3:]
+    ]
