@@ -9,6 +9,9 @@ two queries per dataset, read through server-side cursors a chunk at a time.
 The training formats read plain tuples (`values_list`), never model instances, and only the JSON
 keys they use, unpacked by the database (`JsonScalar`); responses arrive sorted by time. That keeps
 the per-record Python work to reconciliation and formatting (DESIGN §8).
+
+The review history (`versions`) adds one query per chunk where it is read: a reviewed answer's latest
+accepted version, and every response's history for records.jsonl.
 """
 
 from collections import defaultdict
