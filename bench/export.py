@@ -2,10 +2,12 @@
 
     python -m bench.export --n 100000 --responses 2 --format sft-messages
     python -m bench.export --datasets 4 --n 25000 --responses 2 --group-by external_id
+    python -m bench.export --n 100000 --responses 2 --review
 
 Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_export; created if missing and
 migrated). Builds two datasets, of `--small` (10,000) and `--n` records, each record with
-`--responses` submitted responses (set up with bulk inserts, not timed; reused on the next run),
+`--responses` submitted responses (set up with bulk inserts, not timed; reused on the next run;
+with `--review`, the datasets review every answer and each has a history: submitted, then accepted),
 then exports each in a fresh worker process (`--worker JOB_ID`) running the export service exactly
 as the Celery task does, `--repeat` times (medians reported). Prints one JSON line: records/s, the
 worker's CPU seconds and peak RSS at both sizes, and the load average (other processes share the cores).
@@ -25,15 +27,17 @@ from bench.api_import import ROOT, setup_django
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_export"
 
 
-def _dataset(n: int, responses: int, copy: int = 0):
+def _dataset(n: int, responses: int, copy: int = 0, review: bool = False):
     """A ready dataset of n records with `responses` submitted answers each (made once, then reused).
 
-    Copies (`copy` > 0) hold the same prompts and external ids, as one workspace per labeler team would."""
+    Copies (`copy` > 0) hold the same prompts and external ids, as one workspace per labeler team would.
+    With `review`, the dataset reviews every answer, and each answer was submitted then accepted: two
+    entries of history, the export reading its values from the accept entry."""
     from django.db import connection, transaction
     from django.utils import timezone
 
     from accounts.models import Membership, User, Workspace
-    from labeling.models import Dataset, Field, Question, Record, Response
+    from labeling.models import Dataset, Field, Question, Record, Response, ResponseVersion
 
     workspace, _ = Workspace.objects.get_or_create(name="bench-export")
     owner, _ = User.objects.get_or_create(username="bench-export-owner", defaults={"is_superuser": True})
@@ -42,14 +46,15 @@ def _dataset(n: int, responses: int, copy: int = 0):
         user, _ = User.objects.get_or_create(username=f"bench-export-{i}")
         Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": Membership.Role.ANNOTATOR})
         labelers.append(user)
-    name = f"export-{n}-{responses}" + (f"-copy{copy}" if copy else "")
+    name = f"export-{n}-{responses}" + (f"-copy{copy}" if copy else "") + ("-review" if review else "")
     dataset = Dataset.objects.filter(workspace=workspace, name=name).first()
     if dataset and dataset.records.count() == n:
         return owner, dataset
     if dataset:
         dataset.delete()
     with transaction.atomic():
-        dataset = Dataset.objects.create(workspace=workspace, name=name, status="ready", min_submitted=responses)
+        dataset = Dataset.objects.create(workspace=workspace, name=name, status="ready", min_submitted=responses,
+                                         review="all" if review else "off")
         Field.objects.create(dataset=dataset, name="prompt", title="Prompt")
         Question.objects.create(dataset=dataset, name="demonstration", title="Demonstration", type="text",
                                 settings={"type": "text", "use_markdown": False})
@@ -63,15 +68,26 @@ def _dataset(n: int, responses: int, copy: int = 0):
             for i in range(start, min(n, start + 10_000))
         ]
         Record.objects.bulk_create(records, batch_size=5_000)
-        Response.objects.bulk_create([
+        answers = Response.objects.bulk_create([
             Response(record=record, user=user, status="submitted", submitted_at=now, started_at=now,
+                     review_status="accepted" if review else None, version=2 if review else 0,
                      values={"demonstration": f"Answer {j} to {record.external_id}: first, check the IBAN; then "
                                               "confirm the amount and the date.", "quality": 1 + (j + record.ordinal) % 5})
             for record in records for j, user in enumerate(labelers)
         ], batch_size=5_000)
+        if review:
+            ResponseVersion.objects.bulk_create([
+                ResponseVersion(dataset=dataset, record_id=answer.record_id, response_id=answer.pk,
+                                respondent_id=answer.user_id, author=author, author_name=author.username,
+                                number=number, kind=kind, values=answer.values, status="submitted",
+                                review_status=status, reviewed_number=reviewed, inserted_at=now)
+                for answer in answers
+                for number, kind, author, status, reviewed in ((1, "submit", answer.user, "pending", None),
+                                                               (2, "accept", owner, "accepted", 1))
+            ], batch_size=5_000)
     # Plans as a running database makes them: autovacuum would gather these statistics only later.
     with connection.cursor() as cursor:
-        for model in (Record, Response):
+        for model in (Record, Response, ResponseVersion):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return owner, dataset
 
@@ -122,6 +138,8 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=1,
                         help="consolidate this many copies of the --n dataset (same external ids) in one export")
     parser.add_argument("--group-by", choices=("external_id", "prompt", "record"), help="the export's consolidation key")
+    parser.add_argument("--review", action="store_true",
+                        help="datasets that review every answer, each answer submitted then accepted (two versions)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -133,14 +151,14 @@ def main() -> None:
     if args.datasets > 1:
         _consolidation(args, options)
         return
-    owner, small = _dataset(args.small, args.responses)
-    _, large = _dataset(args.n, args.responses)
+    owner, small = _dataset(args.small, args.responses, review=args.review)
+    _, large = _dataset(args.n, args.responses, review=args.review)
     load_before = os.getloadavg()[0]
     at_small = _measure(owner, [small], args.format, args.repeat, options)
     at_large = _measure(owner, [large], args.format, args.repeat, options)
     print(json.dumps({
         "bench": "export", "format": args.format, "responses_per_record": args.responses, "repeat": args.repeat,
-        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "review": args.review, "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "small": at_small, "large": at_large,
         "records_per_s": at_large["records_per_s"],
         "peak_rss_growth": round(at_large["peak_rss_mb"] / at_small["peak_rss_mb"] - 1, 3),
@@ -149,14 +167,14 @@ def main() -> None:
 
 def _consolidation(args, options: dict | None) -> None:
     """One export over `--datasets` copies against the export of one of them: throughput and peak RSS."""
-    copies = [_dataset(args.n, args.responses, copy) for copy in range(args.datasets)]
+    copies = [_dataset(args.n, args.responses, copy, review=args.review) for copy in range(args.datasets)]
     owner, datasets = copies[0][0], [dataset for _, dataset in copies]
     load_before = os.getloadavg()[0]
     single = _measure(owner, datasets[:1], args.format, args.repeat, options)
     together = _measure(owner, datasets, args.format, args.repeat, options)
     print(json.dumps({
         "bench": "export", "format": args.format, "responses_per_record": args.responses, "repeat": args.repeat,
-        "datasets": args.datasets, "group_by": args.group_by,
+        "datasets": args.datasets, "group_by": args.group_by, "review": args.review,
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "single": single, "consolidated": together,
         "records_per_s": together["records_per_s"],

@@ -11,8 +11,14 @@ from config.ids import uuid_or_none
 from labeling.models import Dataset, Question, Response
 
 from .models import ExportJob, ImportJob
-from .pipeline.options import GROUP_BY
+from .pipeline.options import GROUP_BY, REVIEW_STATUSES
 from .reconcile import RATING_AGGREGATES, TEXT_STRATEGIES
+
+REVIEW_STATUS_LABELS = {
+    "accepted_only": "Accepted answers only",
+    "not_rejected": "All but rejected answers",
+    "any": "Any answer, reviewed or not",
+}
 
 TEXT_STRATEGY_LABELS = {
     "all": "All: one example per submitted response",
@@ -78,6 +84,12 @@ class ExportForm(forms.Form):
     response_status = forms.MultipleChoiceField(
         choices=Response.Status.choices, initial=[Response.Status.SUBMITTED], widget=forms.CheckboxSelectMultiple,
     )
+    review_status = forms.ChoiceField(
+        required=False, label="Review",
+        choices=[("", "Default: all but rejected when a dataset has review on, else any"),
+                 *[(s, REVIEW_STATUS_LABELS[s]) for s in REVIEW_STATUSES]],
+        help_text="Which answers the review lets through; a reviewed answer is exported as its latest accepted version.",
+    )
     completed_only = forms.BooleanField(required=False, label="Completed records only")
     metadata_filter = OptionalJSONField(
         required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": '{"topic": "maths"}'}),
@@ -128,7 +140,8 @@ class ExportForm(forms.Form):
         """The export options (DESIGN §5) as the service takes them; empty inputs keep its defaults."""
         data = self.cleaned_data
         options = {name: data[name] for name in ("prompt_field", "input_field", "demonstration_question",
-                                                 "system_prompt", "rating_question", "group_by", "stratify_by")
+                                                 "system_prompt", "rating_question", "group_by", "stratify_by",
+                                                 "review_status")
                    if data[name]}
         options.update(
             response_status=data["response_status"], completed_only=data["completed_only"], dedupe=data["dedupe"],

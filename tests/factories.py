@@ -2,6 +2,7 @@
 
 import factory
 import factory.random
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, User, Workspace
@@ -146,3 +147,26 @@ def history_entry(response: Response, *, kind: str, author: User | None = None, 
     entry.save(force_insert=True)
     response.save(update_fields=[*changes, "version"])
     return entry
+
+
+class ResponseVersionFactory(DjangoModelFactory):
+    """An entry of `response`'s history holding its current values and statuses: its next number, by its
+    labeler, a submit unless told otherwise. The response's own `version` is the caller's to advance."""
+
+    class Meta:
+        model = "labeling.ResponseVersion"
+        exclude = ("response",)
+
+    response = factory.SubFactory(ResponseFactory)
+    dataset_id = factory.LazyAttribute(lambda v: v.response.record.dataset_id)
+    record_id = factory.LazyAttribute(lambda v: v.response.record_id)
+    response_id = factory.LazyAttribute(lambda v: v.response.pk)
+    respondent_id = factory.LazyAttribute(lambda v: v.response.user_id)
+    author = factory.LazyAttribute(lambda v: v.response.user)
+    author_name = factory.LazyAttribute(lambda v: v.author.get_username() if v.author else "")
+    number = factory.LazyAttribute(lambda v: v.response.record.versions.filter(response_id=v.response.pk).count() + 1)
+    kind = "submit"
+    values = factory.LazyAttribute(lambda v: v.response.values)
+    status = factory.LazyAttribute(lambda v: v.response.status)
+    review_status = factory.LazyAttribute(lambda v: v.response.review_status)
+    inserted_at = factory.LazyFunction(timezone.now)

@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "ExportFormatEnum": "exports.models.ExportJob.Format",
         "ImportFormatEnum": "exports.models.ImportJob.Format",
         "ImportOnErrorEnum": "exports.models.ImportJob.OnError",
+        "ExportReviewStatusEnum": "exports.pipeline.options.REVIEW_STATUSES",
     },
 }
 

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exports.models import ExportJob, ImportJob
-from exports.pipeline.options import GROUP_BY
+from exports.pipeline.options import GROUP_BY, REVIEW_STATUSES
 from exports.reconcile import RATING_AGGREGATES, TEXT_STRATEGIES
 from labeling import models as labeling_models
 
@@ -26,6 +26,12 @@ class ExportOptionsSerializer(serializers.Serializer):
     response_status = serializers.ListField(
         child=serializers.ChoiceField(choices=labeling_models.Response.Status.choices), required=False, min_length=1,
         help_text="Which responses count; default: submitted only.",
+    )
+    review_status = serializers.ChoiceField(
+        choices=REVIEW_STATUSES, required=False,
+        help_text="Which answers the review stage lets through: `accepted_only`, `not_rejected` (default when a dataset "
+                  "has review on) or `any` (default otherwise). Reviewed answers are exported as their latest accepted "
+                  "version.",
     )
     completed_only = serializers.BooleanField(required=False, help_text="Only records with enough submitted responses.")
     metadata_filter = serializers.DictField(

@@ -30,11 +30,24 @@ def full_record(dataset_label: str, record: dict, responses: list[dict], suggest
             for s in suggestions
         ],
         "responses": [
-            {"user": r["user__username"], "status": r["status"], "values": r["values"],
+            {"id": str(r["id"]), "user": r["user__username"], "status": r["status"], "values": r["values"],
+             "review_status": r["review_status"], "version": r["version"],
              "started_at": r["started_at"], "submitted_at": r["submitted_at"],
-             "inserted_at": r["inserted_at"], "updated_at": r["updated_at"]}
+             "inserted_at": r["inserted_at"], "updated_at": r["updated_at"],
+             "versions": [history_entry(v) for v in r["versions"]]}
             for r in responses
         ],
+    }
+
+
+def history_entry(version: dict) -> dict:
+    """One entry of a response's history in records.jsonl. `author` wrote it: the labeler, or the reviewer who
+    accepted, rejected or fixed it (`kind` is then the review decision, `reviewed_number` the version decided on);
+    a fix's values are the reviewer's text, while the response stays its labeler's."""
+    return {
+        "number": version["number"], "kind": version["kind"], "values": version["values"], "status": version["status"],
+        "review_status": version["review_status"], "reviewed_number": version["reviewed_number"],
+        "comment": version["comment"], "author": version["author_name"] or None, "inserted_at": version["inserted_at"],
     }
 
 

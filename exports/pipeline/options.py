@@ -15,8 +15,10 @@ from labeling.metadata_filter import metadata_conditions, metadata_types
 from labeling.models import Dataset, Question, Record
 
 RESPONSE_STATUSES = ("submitted", "draft", "discarded")
+# Which answers the review stage lets through: only accepted ones, all but rejected ones, or all.
+REVIEW_STATUSES = ("accepted_only", "not_rejected", "any")
 OPTION_NAMES = {
-    "prompt_field", "input_field", "demonstration_question", "system_prompt", "response_status",
+    "prompt_field", "input_field", "demonstration_question", "system_prompt", "response_status", "review_status",
     "completed_only", "metadata_filter", "min_rating", "text_strategy", "seed", "rating_question",
     "rating_aggregate", "dedupe", "test_size", "split_seed", "group_by", "stratify_by",
 }
@@ -41,6 +43,7 @@ class ExportOptions:
     input_field: str | None = None
     system_prompt: str | None = None
     response_status: list[str] = field(default_factory=lambda: ["submitted"])
+    review_status: str = "any"
     completed_only: bool = False
     metadata_filter: dict = field(default_factory=dict)
     min_rating: dict | None = None
@@ -113,6 +116,7 @@ def normalize_options(datasets: list[Dataset], raw: Any) -> ExportOptions:
     if not isinstance(status, list) or not status or any(s not in RESPONSE_STATUSES for s in status):
         raise _bad(f"'response_status' is one or more of: {', '.join(RESPONSE_STATUSES)}.", "response_status")
     options.response_status = sorted(set(status))
+    options.review_status = _review_status(raw.get("review_status"), datasets)
     options.completed_only = _bool(raw, "completed_only")
     options.dedupe = _bool(raw, "dedupe")
     options.seed = _int(raw, "seed")
@@ -150,6 +154,20 @@ def _min_rating(raw: Any) -> dict | None:
             or isinstance(raw.get("value"), bool) or not isinstance(raw.get("value"), (int, float))):
         raise _bad("'min_rating' is {\"question\": a rating question, \"value\": a number}.", "min_rating")
     return {"question": raw["question"], "value": raw["value"]}
+
+
+def reviews_on(datasets: list[Dataset]) -> bool:
+    """Whether any of the datasets sends answers to review."""
+    return any(dataset.review != Dataset.Review.OFF for dataset in datasets)
+
+
+def _review_status(raw: Any, datasets: list[Dataset]) -> str:
+    """Which answers the review lets through; by default all but rejected ones when a dataset reviews, else all."""
+    if raw is None:
+        return "not_rejected" if reviews_on(datasets) else "any"
+    if raw not in REVIEW_STATUSES:
+        raise _bad(f"'review_status' is one of: {', '.join(REVIEW_STATUSES)}.", "review_status")
+    return raw
 
 
 def _stratify_by(raw: Any, test_size: float | None, types: dict[str, str]) -> str | None:

@@ -9,6 +9,9 @@ two queries per dataset, read through server-side cursors a chunk at a time.
 The training formats read plain tuples (`values_list`), never model instances, and only the JSON
 keys they use, unpacked by the database (`JsonScalar`); responses arrive sorted by time. That keeps
 the per-record Python work to reconciliation and formatting (DESIGN §8).
+
+The review history (`versions`) adds one query per chunk where it is read: a reviewed answer's latest
+accepted version, and every response's history for records.jsonl.
 """
 
 from collections import defaultdict
@@ -23,6 +26,7 @@ from django.db.models.fields.json import KeyTransform, compile_json_path
 from django.db.models.functions import Coalesce
 
 from exports import reconcile
+from exports.pipeline import versions
 from exports.pipeline.options import ExportOptions, dataset_label
 from labeling.metadata_filter import metadata_conditions, metadata_filter, metadata_types
 from labeling.models import Dataset, Record, Response, Suggestion
@@ -37,11 +41,13 @@ def chunk_size() -> int:
 
 @dataclass
 class Selection:
-    """One dataset of an export: its label in the files and the report, and its records after the filters."""
+    """One dataset of an export: its label in the files and the report, its records after the filters, and
+    whether its answers may carry review decisions (`versions.has_reviews`)."""
 
     label: str
     records: QuerySet
     summary: dict
+    has_reviews: bool = False
 
 
 def selections(datasets: list[Dataset], options: ExportOptions) -> list[Selection]:
@@ -51,8 +57,9 @@ def selections(datasets: list[Dataset], options: ExportOptions) -> list[Selectio
         records = filtered_records(dataset, options)
         label = dataset_label(dataset)
         selected = records.count()
-        summary = {"id": str(dataset.pk), "name": label, "records": dataset.records.count(), "selected": selected}
-        chosen.append(Selection(label, records, summary))
+        summary = {"id": str(dataset.pk), "name": label, "records": dataset.records.count(), "selected": selected,
+                   "review": dataset.review}
+        chosen.append(Selection(label, records, summary, versions.has_reviews(dataset)))
     return chosen
 
 
@@ -146,7 +153,8 @@ RECORD_COLUMNS_FULL = {
     "status": "status", "inserted_at": UtcIsoText("inserted_at"), "updated_at": UtcIsoText("updated_at"),
 }
 RESPONSE_COLUMNS_FULL = {
-    "record_id": "record_id", "user__username": "user__username", "values": "values", "status": "status",
+    "record_id": "record_id", "id": "id", "user__username": "user__username", "values": "values", "status": "status",
+    "review_status": "review_status", "version": "version",
     **{name: UtcIsoText(name) for name in ("started_at", "submitted_at", "inserted_at", "updated_at")},
 }
 SUGGESTION_COLUMNS = ("record_id", "question__name", "value", "score", "agent", "type")
@@ -175,13 +183,17 @@ def _keyset_pages(records, columns, chunk_size: int):
 
 
 def record_chunks(records, *, chunk_size: int):
-    """Yield lists of (record, responses, suggestions) as plain dicts for records.jsonl: every column, every status."""
+    """Yield lists of (record, responses, suggestions) as plain dicts for records.jsonl: every column, every status,
+    each response with its history (`versions`, oldest first); four queries per chunk."""
     for rows, page in _keyset_pages(records, list(RECORD_COLUMNS_FULL.values()), chunk_size):
+        history = versions.versions_by_response(page, UtcIsoText("inserted_at"))
         by_record: dict = defaultdict(list)
         for values in Response.objects.filter(record_id__in=page).order_by("inserted_at", "id").values_list(
             *RESPONSE_COLUMNS_FULL.values()
         ):
-            by_record[values[0]].append(dict(zip(RESPONSE_COLUMNS_FULL, values)))
+            response = dict(zip(RESPONSE_COLUMNS_FULL, values))
+            response["versions"] = history.get(response["id"], [])
+            by_record[values[0]].append(response)
         suggestions: dict = defaultdict(list)
         for values in Suggestion.objects.filter(record_id__in=page).order_by("inserted_at", "id").values_list(
             *SUGGESTION_COLUMNS
@@ -198,13 +210,15 @@ class ExampleColumns:
 
     A record is the tuple (id, external_id, prompt, input, metadata); metadata is read only `with_metadata`
     (flat formats, stratified splits). Answers are `reconcile.Answer`s of the responses in
-    `options.response_status`, oldest first (ordered in SQL), with the demonstration and `value_questions`
-    as values. `grouped` reads for groups of records (`grouping`): responses come by record id, a plain
-    index read with no join, with their times as ISO text to merge the answers of several records in order.
+    `options.response_status` that `options.review_status` lets through, oldest first (ordered in SQL), with
+    the demonstration and `value_questions` as values: those of the response's latest accepted version when
+    `accepted_versions` (some dataset has reviews: `versions`), else its current ones. `grouped` reads for
+    groups of records (`grouping`): responses come by record id, a plain index read with no join, with their
+    times as ISO text to merge the answers of several records in order.
     """
 
     def __init__(self, options: ExportOptions, value_questions: list[tuple[str, str]], *, with_metadata: bool,
-                 grouped: bool = False):
+                 grouped: bool = False, accepted_versions: bool = False):
         self.options = options
         self.record_columns = ["ordinal", "id", "external_id", JsonScalar("fields", options.prompt_field, "string")]
         if options.input_field:
@@ -212,35 +226,48 @@ class ExampleColumns:
         if with_metadata:
             self.record_columns.append("metadata")
         self.names = (options.demonstration_question, *(name for name, _ in value_questions))
+        self.value_columns = [JsonScalar("values", options.demonstration_question, "string"),
+                              *(_value_column(name, kind) for name, kind in value_questions)]
         # Responses are matched to their records by ordinal (an int: cheaper to hash than a UUID) when paging
         # in ordinal order, by id when grouped (ordering by ordinal there costs a join PostgreSQL runs badly).
         self.record_key, self.record_at = ("record_id", 1) if grouped else ("record__ordinal", 0)
-        self.response_columns = [
-            self.record_key, "user__username", JsonScalar("values", options.demonstration_question, "string"),
-            *(_value_column(name, kind) for name, kind in value_questions),
-        ]
+        self.response_columns = [self.record_key, "user__username", *self.value_columns]
         self.grouped = grouped
         if grouped:
             self.response_columns += [UtcIsoText("submitted_at"), UtcIsoText("inserted_at")]
+        # The response's id comes last, to find its accepted version.
+        self.accepted_versions = accepted_versions
+        if accepted_versions:
+            self.response_columns.append("id")
         self.input_at = 4 if options.input_field else None
         self.metadata_at = -1 if with_metadata else None
+
+    def responses(self, **where) -> QuerySet:
+        """The responses an export reads (status and review filters applied) among those `where` selects."""
+        responses = Response.objects.filter(status__in=self.options.response_status, **where)
+        return versions.review_filter(responses, self.options.review_status)
 
     def page(self, rows: list[tuple], page) -> list[tuple]:
         """(ordinal, record, answers) for a page of record rows; `page` selects the same records (ids or a subquery)."""
         responses = (
-            Response.objects.filter(record_id__in=page, status__in=self.options.response_status)
+            self.responses(record_id__in=page)
             .order_by(self.record_key, Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
             .values_list(*self.response_columns)
         )
         answer, names, values_end = reconcile.Answer, self.names, 2 + len(self.names)
+        accepted = versions.accepted_values(self.value_columns, record_id__in=page) if self.accepted_versions else {}
+        if accepted:
+            responses = [row if (values := accepted.get(row[-1])) is None else (*row[:2], *values, *row[values_end:])
+                         for row in responses]
         if self.grouped:
             answers = {
-                key: [answer(row[1], dict(zip(names, row[2:values_end])), row[-2], row[-1]) for row in group]
+                key: [answer(row[1], dict(zip(names, row[2:values_end])), row[values_end], row[values_end + 1])
+                      for row in group]
                 for key, group in groupby(responses, itemgetter(0))
             }
         else:
             answers = {
-                ordinal: [answer(row[1], dict(zip(names, row[2:]))) for row in group]
+                ordinal: [answer(row[1], dict(zip(names, row[2:values_end]))) for row in group]
                 for ordinal, group in groupby(responses, itemgetter(0))
             }
         input_at, metadata_at, record_at = self.input_at, self.metadata_at, self.record_at
@@ -290,20 +317,24 @@ def examples_in_first_appearance_order(records, earlier: list[QuerySet], *, colu
     last, then this one's), so both come in one order through two cursors, are joined here as they arrive,
     and `grouping` merges the datasets' streams holding a chunk of each: two queries per dataset.
     `columns` must be `grouped`; an answer carries its time as the one timestamp the merge compares (the
-    submission, else the creation), a datetime rather than the ISO text the grouped pages render.
+    submission, else the creation), a datetime rather than the ISO text the grouped pages render. With
+    `columns.accepted_versions`, one more query per `chunk_size` answers reads their accepted versions.
     """
     index = len(earlier)
     firsts = _first_appearance(earlier, "external_id")
     order = [F(name).asc(nulls_last=True) for name in firsts]
     rows = (records.annotate(**firsts).order_by(*order, "ordinal")
             .values_list(*firsts, *columns.record_columns).iterator(chunk_size=chunk_size))
+    read = [*firsts, "record__ordinal", "user__username", *columns.value_columns, Coalesce("submitted_at", "inserted_at")]
     responses = (
-        Response.objects.filter(record__in=records.order_by().values("id"), status__in=columns.options.response_status)
+        columns.responses(record__in=records.order_by().values("id"))
         .annotate(**_first_appearance(earlier, "record__external_id"))
         .order_by(*order, "record__ordinal", Coalesce("submitted_at", "inserted_at"), "inserted_at", "id")
-        .values_list(*firsts, "record__ordinal", *columns.response_columns[1:-2], Coalesce("submitted_at", "inserted_at"))
+        .values_list(*read, *(["id"] if columns.accepted_versions else []))
         .iterator(chunk_size=chunk_size)
     )
+    if columns.accepted_versions:
+        responses = versions.with_accepted_values(responses, columns.value_columns, index + 2, batch=chunk_size)
 
     def position(row: tuple) -> tuple[int, int]:
         for i in range(index):
@@ -319,7 +350,8 @@ def examples_in_first_appearance_order(records, earlier: list[QuerySet], *, colu
         answers = []
         while pending is not None:
             if pending[index] == ordinal:
-                answers.append(answer(pending[index + 1], dict(zip(names, pending[index + 2:values_end])), pending[-1]))
+                answers.append(answer(pending[index + 1], dict(zip(names, pending[index + 2:values_end])),
+                                      pending[values_end]))
             elif (position(pending), pending[index]) > (at, ordinal):
                 break
             # else: the response of a record the first query did not see (added or changed since): skipped.

@@ -27,6 +27,8 @@ class Report:
     ties: dict[str, dict] = field(default_factory=dict)
     decisions: dict = field(default_factory=lambda: {"count": 0, "groups": []})
     agreement: dict[str, dict] = field(default_factory=dict)
+    # Review decisions per labeler over the exported datasets: {username: {"accept": n, "reject": n, "fix": n}}.
+    review_decisions: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def tie(self, question: str, group: str, tied: list) -> None:
         entry = self.ties.setdefault(question, {"count": 0, "groups": []})
@@ -55,6 +57,24 @@ class Report:
         })
 
 
+def review_summary(review_status: str, decisions: dict[str, dict[str, int]]) -> dict:
+    """report.json's review section: the option applied, and per labeler (and in all) how many of their answers'
+    versions were accepted, rejected and fixed, with the acceptance rate: accepted over all decisions (a fix
+    counts against it: the answer needed a reviewer's rewrite), None without any decision."""
+
+    def counts(accepted: int, rejected: int, fixed: int) -> dict:
+        decided = accepted + rejected + fixed
+        rate = round(accepted / decided, 4) if decided else None
+        return {"accepted": accepted, "rejected": rejected, "fixed": fixed, "acceptance_rate": rate}
+
+    labelers = {
+        name: counts(kinds.get("accept", 0), kinds.get("reject", 0), kinds.get("fix", 0))
+        for name, kinds in sorted(decisions.items())
+    }
+    total = counts(*(sum(row[key] for row in labelers.values()) for key in ("accepted", "rejected", "fixed")))
+    return {"review_status": review_status, "decisions": total, "labelers": labelers}
+
+
 def report_document(job, options: ExportOptions, report: Report, rows: int, roles: list[str]) -> dict:
     """The contents of an export job's report.json."""
     return {
@@ -78,4 +98,5 @@ def report_document(job, options: ExportOptions, report: Report, rows: int, role
             "decisions": report.decisions,
         },
         "agreement": report.agreement,
+        "review": review_summary(options.review_status, report.review_decisions),
     }

@@ -83,7 +83,7 @@ def _group_batches(selections: list[reading.Selection], pipeline: ExamplePipelin
     across = options.group_by == "prompt" or (options.group_by == "external_id" and len(selections) > 1)
     columns = reading.ExampleColumns(
         options, pipeline.value_questions, with_metadata=pipeline.with_answers or bool(options.stratify_by),
-        grouped=across,
+        grouped=across, accepted_versions=any(selection.has_reviews for selection in selections),
     )
     if not across:
         key_at = 1 if options.group_by == "external_id" else 0

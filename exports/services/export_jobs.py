@@ -18,7 +18,7 @@ from exports import storage
 from exports.errors import AccessLost
 from exports.formats.registry import FLAT_FORMATS, file_name
 from exports.models import ExportJob, JobStatus
-from exports.pipeline import reading, writing
+from exports.pipeline import reading, versions, writing
 from exports.pipeline.examples import ExamplePipeline
 from exports.pipeline.options import flat_columns, normalize_options
 from exports.pipeline.report import Report, report_document
@@ -80,6 +80,8 @@ def export_job_run(*, job: ExportJob, progress: jobs.ProgressHook | None = None)
         with writing.open_writers(job.pk, job.format, roles, flat_columns(options)) as writers, cyclic_gc_paused():
             selections = reading.selections(datasets, options)
             report.datasets = [selection.summary for selection in selections]
+            if any(selection.has_reviews for selection in selections):
+                report.review_decisions = versions.review_decisions(datasets)
             total = sum(selection.summary["selected"] for selection in selections)
             jobs.job_beat(job, 0, total)
 

@@ -133,3 +133,52 @@ def job_file():
                 return [json.loads(line) for line in handle.read().decode().splitlines()]
 
     return Files()
+
+
+class ReviewHistory:
+    """Writes a response's history as the review stage's shared rules say (BRIEF_REVIEW: submit, accept, reject,
+    fix), straight into the tables: exports read the history, whichever service wrote it."""
+
+    def _entry(self, response, kind: str, author, **extra):
+        from tests.factories import ResponseVersionFactory
+
+        response.version += 1
+        response.save(update_fields=["values", "status", "review_status", "version"])
+        return ResponseVersionFactory(response=response, kind=kind, author=author, number=response.version, **extra)
+
+    def submit(self, response, review: str | None = "pending", **values):
+        """The labeler submits (or edits) the answer with these new `values`; it waits for review (`review`)."""
+        kind = "edit" if response.status == "submitted" and response.version else "submit"
+        response.values = {**response.values, **values}
+        response.status, response.review_status = "submitted", review
+        return self._entry(response, kind, response.user)
+
+    def accept(self, response, reviewer):
+        response.review_status = "accepted"
+        return self._entry(response, "accept", reviewer, reviewed_number=response.version)
+
+    def fix(self, response, reviewer, **values):
+        reviewed = response.version
+        response.values = {**response.values, **values}
+        response.status, response.review_status = "submitted", "accepted"
+        return self._entry(response, "fix", reviewer, reviewed_number=reviewed)
+
+    def reject(self, response, reviewer, comment: str):
+        reviewed = response.version
+        response.status, response.review_status = "draft", "rejected"
+        return self._entry(response, "reject", reviewer, reviewed_number=reviewed, comment=comment)
+
+
+@pytest.fixture
+def history(db):
+    """history.submit(response, **values), .accept(response, reviewer), .fix(response, reviewer, **values),
+    .reject(response, reviewer, "why"): a response's history written as the review services write it."""
+    return ReviewHistory()
+
+
+@pytest.fixture
+def reviewer(workspace):
+    """A reviewer of the workspace."""
+    user = UserFactory(username="rev")
+    MembershipFactory(user=user, workspace=workspace, role=Membership.Role.REVIEWER)
+    return user

@@ -116,9 +116,9 @@ def fill(dataset, user, n: int) -> None:
         )
         cursor.execute(
             f"""INSERT INTO {Response._meta.db_table} (id, inserted_at, updated_at, record_id, user_id, values, status,
-                    submitted_at)
+                    submitted_at, version)
                 SELECT gen_random_uuid(), now(), now(), r.id, %s,
-                    jsonb_build_object('demonstration', 'answer ' || r.ordinal), 'submitted', now()
+                    jsonb_build_object('demonstration', 'answer ' || r.ordinal), 'submitted', now(), 0
                 FROM {Record._meta.db_table} r WHERE r.dataset_id = %s""",
             [user.pk, dataset.pk],
         )
