@@ -54,6 +54,11 @@ class DistributeOutputSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     per_annotator = serializers.DictField(child=serializers.IntegerField(), help_text="New assignments per username.")
     loads = serializers.DictField(child=serializers.IntegerField(), help_text="Assignments held afterwards.")
+    records_unroutable = serializers.IntegerField(
+        help_text="Routed records that no chosen annotator's skills match: nobody could take them.")
+    unroutable_record_ids = serializers.ListField(child=serializers.UUIDField(), help_text="The first 100 of them.")
+    records_short = serializers.IntegerField(
+        help_text="Records still lacking annotators, because too few chosen annotators' skills match them.")
 
 
 class ReassignOutputSerializer(serializers.Serializer):

@@ -75,6 +75,14 @@ class DatasetListApi(ApiView):
         min_submitted = serializers.IntegerField(required=False, min_value=1)
         distribution = serializers.ChoiceField(choices=models.Dataset.Distribution.choices, required=False)
         allow_extra_metadata = serializers.BooleanField(required=False)
+        routing_property = serializers.CharField(
+            required=False, allow_blank=True, max_length=200,
+            help_text="A terms metadata property naming the skill(s) each record needs; empty: no routing.",
+        )
+        routing_fallback_hours = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1,
+            help_text="Open a routed record to labelers without skills when no matching labeler submitted for this long.",
+        )
         fields = FieldSerializer(many=True, required=False)
         questions = QuestionSerializer(many=True, required=False)
         metadata_properties = MetadataPropertySerializer(many=True, required=False)
@@ -103,6 +111,14 @@ class DatasetDetailApi(DatasetScopedApi):
         min_submitted = serializers.IntegerField(required=False, min_value=1)
         distribution = serializers.ChoiceField(choices=models.Dataset.Distribution.choices, required=False)
         allow_extra_metadata = serializers.BooleanField(required=False)
+        routing_property = serializers.CharField(
+            required=False, allow_blank=True, max_length=200,
+            help_text="A terms metadata property naming the skill(s) each record needs; empty: no routing.",
+        )
+        routing_fallback_hours = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1,
+            help_text="Open a routed record to labelers without skills when no matching labeler submitted for this long.",
+        )
 
     @api_schema(responses=DatasetOutputSerializer)
     def get(self, request, dataset_id):

@@ -39,6 +39,28 @@ def _check_min_submitted(value: Any) -> None:
 
 
 
+MAX_ROUTING_FALLBACK_HOURS = 24 * 366
+
+
+def _check_routing_fallback_hours(value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ROUTING_FALLBACK_HOURS:
+        raise InvalidInput(f"routing_fallback_hours must be a whole number of hours from 1 to {MAX_ROUTING_FALLBACK_HOURS}, "
+                           "or null to never fall back.", details={"field": "routing_fallback_hours"})
+
+
+def _check_routing_property(dataset: Dataset, name: Any) -> None:
+    """Routing names one of the dataset's terms metadata properties (issue #19), or nothing ("")."""
+    if name == "":
+        return
+    terms = dataset.metadata_properties.filter(type=MetadataProperty.Type.TERMS)
+    if not isinstance(name, str) or not terms.filter(name=name).exists():
+        names = ", ".join(terms.order_by("name").values_list("name", flat=True)) or "none yet"
+        raise InvalidInput(f"routing_property must name one of this dataset's terms metadata properties ({names}), "
+                           "or be empty to turn routing off.", details={"field": "routing_property"})
+
+
 def dataset_create(
     *,
     actor: User,
@@ -48,6 +70,8 @@ def dataset_create(
     min_submitted: int = 1,
     distribution: str = Dataset.Distribution.OPEN,
     allow_extra_metadata: bool = True,
+    routing_property: str = "",
+    routing_fallback_hours: int | None = None,
     fields: Sequence[Mapping] = (),
     questions: Sequence[Mapping] = (),
     metadata_properties: Sequence[Mapping] = (),
@@ -57,6 +81,7 @@ def dataset_create(
     check_dataset_name(name)
     _check_min_submitted(min_submitted)
     _check_choice(distribution, Dataset.Distribution, "distribution")
+    _check_routing_fallback_hours(routing_fallback_hours)
     try:
         with transaction.atomic():
             dataset = Dataset.objects.create(
@@ -66,6 +91,8 @@ def dataset_create(
                 min_submitted=min_submitted,
                 distribution=distribution,
                 allow_extra_metadata=allow_extra_metadata,
+                routing_property=routing_property,
+                routing_fallback_hours=routing_fallback_hours,
             )
             for spec in fields:
                 _field_insert(dataset, **spec)
@@ -73,6 +100,7 @@ def dataset_create(
                 _question_insert(dataset, **spec)
             for spec in metadata_properties:
                 _metadata_property_insert(dataset, **spec)
+            _check_routing_property(dataset, routing_property)
     except IntegrityError:
         raise NameTaken(f"A dataset named '{name}' already exists in this workspace.", details={"field": "name"}) from None
     return dataset
@@ -204,13 +232,17 @@ def schema_item_delete(*, access: DatasetAccess, item: Field | Question | Metada
     with transaction.atomic():
         if not isinstance(item, MetadataProperty) and _is_frozen(dataset):
             raise SchemaFrozen(f"'{item.name}' cannot be deleted: the dataset is published and holds records.")
+        if isinstance(item, MetadataProperty) and item.name == Dataset.objects.get(pk=dataset.pk).routing_property:
+            raise InvalidInput(f"'{item.name}' routes this dataset's records: turn routing off or route by another "
+                               "property first.", details={"field": "routing_property"})
         item.delete()
 
 
 def dataset_update(*, access: DatasetAccess, **changes: Any) -> Dataset:
     """Update the accessed dataset's settings; a new min_submitted re-derives every record's status."""
     access.require_admin()
-    allowed = {"name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata"}
+    allowed = {"name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata", "routing_property",
+               "routing_fallback_hours"}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -220,9 +252,13 @@ def dataset_update(*, access: DatasetAccess, **changes: Any) -> Dataset:
         _check_min_submitted(changes["min_submitted"])
     if "distribution" in changes:
         _check_choice(changes["distribution"], Dataset.Distribution, "distribution")
+    if "routing_fallback_hours" in changes:
+        _check_routing_fallback_hours(changes["routing_fallback_hours"])
     try:
         with transaction.atomic():
             locked = Dataset.objects.select_for_update().get(pk=access.dataset.pk)
+            if "routing_property" in changes:
+                _check_routing_property(locked, changes["routing_property"])
             for key, value in changes.items():
                 setattr(locked, key, value if key != "guidelines" else (value or ""))
             locked.save()
