@@ -155,7 +155,8 @@ class RecordListApi(DatasetScopedApi):
             choices=RECORD_RESPONSE_FILTERS, required=False,
             help_text="Your own response's status, or 'missing' for records you have not answered.",
         )
-        assigned_to = serializers.UUIDField(required=False, help_text="Only records assigned to this user.")
+        assigned_to = serializers.CharField(required=False, max_length=150,
+                                            help_text="Only records assigned to this user (username or id).")
 
         def to_internal_value(self, data):
             metadata = {key.removeprefix("metadata."): value for key, value in data.items() if key.startswith("metadata.")}
@@ -288,7 +289,7 @@ class RecordResponseApi(RecordScopedApi):
 class ResponseListApi(DatasetScopedApi):
     class FilterSerializer(PageQuerySerializer):
         status = serializers.ChoiceField(choices=models.Response.Status.choices, required=False)
-        user = serializers.UUIDField(required=False)
+        user = serializers.CharField(required=False, max_length=150, help_text="The author's username or id.")
 
     @api_schema(parameters=[FilterSerializer], responses=ResponseOutputSerializer(many=True),
                 summary="Responses of a dataset (admins: all; annotators: their own)")
@@ -298,7 +299,7 @@ class ResponseListApi(DatasetScopedApi):
         if "status" in query:
             responses = responses.filter(status=query["status"])
         if "user" in query:
-            responses = responses.filter(user_id=query["user"])
+            responses = responses.filter(account_selectors.user_refs_condition([query["user"]], through="user"))
         return self.paginate(responses, ResponseOutputSerializer)
 
 

@@ -12,7 +12,7 @@ operator pass `labeling.access.operator_access`.
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts import tenancy
 from accounts.models import Membership, User
+from accounts.selectors import user_ref_matches, user_refs_condition
 from config.collector import cyclic_gc_paused
 from config.errors import Conflict, InvalidInput
 from config.ids import uuid_or_none
@@ -255,29 +256,12 @@ def _lock(dataset: Dataset) -> Dataset:
     return Dataset.objects.select_for_update().get(pk=dataset.pk)
 
 
-def _split_identifiers(identifiers: Iterable[Any]) -> tuple[list[str], list[uuid.UUID]]:
-    names, ids = [], []
-    for item in identifiers:
-        if isinstance(item, uuid.UUID):
-            ids.append(item)
-            continue
-        text = str(item).strip()
-        parsed = uuid_or_none(text)
-        if parsed is None:
-            names.append(text)
-        else:
-            ids.append(parsed)
-    return names, ids
-
-
 def _match(users: QuerySet, identifiers: Sequence[Any], kind: str) -> list[User]:
     """The users named by username or id among `users`; every unmatched name is reported at once."""
     if isinstance(identifiers, (str, bytes)) or not isinstance(identifiers, Sequence):
         raise InvalidInput("Give a list of usernames or user ids.", details={"field": "annotators"})
-    names, ids = _split_identifiers(identifiers)
-    found = list(users.filter(Q(username__in=names) | Q(pk__in=ids)).distinct().order_by("username"))
-    known = {user.username for user in found} | {str(user.pk) for user in found}
-    missing = [str(item) for item in identifiers if str(item).strip() not in known]
+    found = list(users.filter(user_refs_condition(identifiers)).distinct().order_by("username"))
+    missing = [str(item) for item in identifiers if not any(user_ref_matches(user, item) for user in found)]
     if missing:
         raise InvalidInput(f"Not {kind}: {', '.join(missing)}.", details={"users": missing})
     return found
