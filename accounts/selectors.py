@@ -126,6 +126,14 @@ def user_get_by_ref(*, user: User, ref: Any) -> User:
     return found
 
 
+def skills_of(*, user: User) -> list[tuple[str, list[str]]]:
+    """The caller's own skills, per workspace where they hold any: [(workspace name, skills)]."""
+    from .models import Membership
+
+    held = Membership.objects.filter(user_id=user.pk).exclude(skills=[]).order_by("workspace__name")
+    return list(held.values_list("workspace__name", "skills"))
+
+
 def workspace_users(*, user: User, workspace: Workspace):
     """Members of a workspace the caller can see (fetch `workspace` with `workspace_get` first)."""
     return user_list(user=user).filter(memberships__workspace=workspace)

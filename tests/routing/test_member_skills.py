@@ -65,3 +65,9 @@ def test_the_command_sets_adds_and_removes(annotator, workspace, capsys):
         call_command("skills", workspace.name, annotator.username, "--add", "bad tag")
     with pytest.raises(CommandError):
         call_command("skills", workspace.name, "nobody-here", "--add", "x")
+
+
+def test_the_portal_home_page_shows_the_labelers_skills(login, annotator, workspace):
+    Membership.objects.filter(user=annotator).update(skills=["lang:de", "python"])
+    page = login(annotator).get("/")
+    assert f"{workspace.name}: lang:de, python" in page.content.decode()
