@@ -24,6 +24,7 @@ from config.names import USERNAME, check_workspace_name
 
 from . import services, tenancy
 from .models import ApiKey, Membership, User, Workspace
+from .skills import skills_as_text, skills_from_text
 
 # Nothing here uses Django's groups and per-model permissions: access comes from memberships.
 if admin.site.is_registered(Group):
@@ -166,16 +167,26 @@ class ApiKeyAdmin(TenantAdmin):
 
 class MembershipForm(FrozenOnExistingForm, forms.ModelForm):
     frozen_on_existing = ("user", "workspace")
+    skills = forms.CharField(
+        required=False, help_text="Tags that route records to this member, separated by commas: python, legal, lang:de."
+    )
 
     class Meta:
         model = Membership
-        fields = ("user", "workspace", "role")
+        fields = ("user", "workspace", "role", "skills")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["skills"] = skills_as_text(self.instance.skills or [])
+
+    def clean_skills(self):
+        return domain_error_to_validation(skills_from_text, self.cleaned_data.get("skills") or "")
 
 
 class MembershipInline(TenantInline, admin.TabularInline):
     model = Membership
     form = MembershipForm
-    fields = ("user", "role", "quota")
+    fields = ("user", "role", "skills", "quota")
     readonly_fields = ("quota",)
     autocomplete_fields = ("user",)
     extra = 0
@@ -245,7 +256,8 @@ class WorkspaceAdmin(TenantAdmin):
                 formset.deleted_objects.append(row.instance)
             elif row.has_changed():
                 membership = services.membership_set(
-                    actor=request.user, workspace=workspace, user=row.instance.user, role=row.cleaned_data["role"]
+                    actor=request.user, workspace=workspace, user=row.instance.user, role=row.cleaned_data["role"],
+                    skills=row.cleaned_data["skills"],
                 )
                 formset.changed_objects.append((membership, row.changed_data))
         for row in formset.extra_forms:
@@ -255,6 +267,7 @@ class WorkspaceAdmin(TenantAdmin):
                     workspace=workspace,
                     user=row.cleaned_data["user"],
                     role=row.cleaned_data["role"],
+                    skills=row.cleaned_data["skills"],
                 )
                 formset.new_objects.append(membership)
 
@@ -262,7 +275,7 @@ class WorkspaceAdmin(TenantAdmin):
 @admin.register(Membership)
 class MembershipAdmin(TenantAdmin):
     form = MembershipForm
-    list_display = ("user", "workspace", "role", "quota", "inserted_at")
+    list_display = ("user", "workspace", "role", "skills", "quota", "inserted_at")
     list_select_related = ("user", "workspace")
     list_filter = (WorkspaceFilter, "role")
     search_fields = ("user__username", "workspace__name")
@@ -275,6 +288,7 @@ class MembershipAdmin(TenantAdmin):
             workspace=form.cleaned_data.get("workspace") or obj.workspace,
             user=form.cleaned_data.get("user") or obj.user,
             role=form.cleaned_data["role"],
+            skills=form.cleaned_data["skills"],
         )
         adopt(obj, membership)
 

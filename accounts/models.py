@@ -56,6 +56,10 @@ class Membership(models.Model):
     quota = models.PositiveIntegerField(
         null=True, blank=True, help_text="Open distribution: stop handing out records past this many."
     )
+    skills = models.JSONField(
+        default=list, blank=True,
+        help_text="Tags such as 'python' or 'lang:de' that route records to this member (accounts.skills).",
+    )
     inserted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

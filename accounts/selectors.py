@@ -1,11 +1,16 @@
 import hmac
+import uuid
+from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 
 from config import rows
 from config.errors import NotFound
+from config.ids import uuid_or_none
 
 from .keys import api_key_digest
 from .models import ApiKey, User, Workspace
@@ -68,6 +73,65 @@ def user_get(*, user: User, user_id) -> User:
         return User.objects.visible_to(user).get(pk=user_id)
     except (User.DoesNotExist, ValueError, TypeError, ValidationError):
         raise NotFound("User not found.") from None
+
+
+def user_refs_split(refs: Iterable[Any]) -> tuple[list[str], list[uuid.UUID]]:
+    """The one reading of user identifiers in requests (issue #19): each is a user id when it parses as
+    one, else a username. Returns (usernames, ids); a text that parses as an id is also kept as a name,
+    since a username may look like an id."""
+    names, ids = [], []
+    for ref in refs:
+        if isinstance(ref, uuid.UUID):
+            ids.append(ref)
+            continue
+        text = str(ref).strip()
+        parsed = uuid_or_none(text)
+        names.append(text)
+        if parsed is not None:
+            ids.append(parsed)
+    return names, ids
+
+
+def user_refs_condition(refs: Iterable[Any], *, through: str = "") -> Q:
+    """A filter matching the users named by `refs` (usernames or ids), on the model itself or, with
+    `through` ("user", "assignments__user"), on a relation to User."""
+    names, ids = user_refs_split(refs)
+    prefix = f"{through}__" if through else ""
+    return Q(**{f"{prefix}username__in": names}) | Q(**{f"{prefix}pk__in": ids})
+
+
+def user_ref_matches(user: User, ref: Any) -> bool:
+    """Whether `ref` (a username or an id) names `user`."""
+    text = str(ref).strip()
+    return text == user.username or uuid_or_none(text) == user.pk
+
+
+def member_get(*, workspace: Workspace, user_ref: Any):
+    """The membership in `workspace` (fetched by the caller through `workspace_get`) of the user named by
+    `user_ref`, a username or an id, with its user; NotFound when there is none."""
+    from .models import Membership
+
+    membership = (Membership.objects.filter(workspace=workspace).filter(user_refs_condition([user_ref], through="user"))
+                  .select_related("user").first())
+    if membership is None:
+        raise NotFound("No such member of this workspace.")
+    return membership
+
+
+def user_get_by_ref(*, user: User, ref: Any) -> User:
+    """`user_get` for a username or an id (`user_refs_split`)."""
+    found = User.objects.visible_to(user).filter(user_refs_condition([ref])).first()
+    if found is None:
+        raise NotFound("User not found.")
+    return found
+
+
+def skills_of(*, user: User) -> list[tuple[str, list[str]]]:
+    """The caller's own skills, per workspace where they hold any: [(workspace name, skills)]."""
+    from .models import Membership
+
+    held = Membership.objects.filter(user_id=user.pk).exclude(skills=[]).order_by("workspace__name")
+    return list(held.values_list("workspace__name", "skills"))
 
 
 def workspace_users(*, user: User, workspace: Workspace):

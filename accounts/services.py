@@ -1,5 +1,7 @@
 """Writes for users, workspaces, memberships and API keys."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +14,7 @@ from . import tenancy
 from .errors import NameTaken, WorkspaceNotEmpty
 from .keys import api_key_digest, api_key_secret_new
 from .models import ApiKey, Membership, User, Workspace
+from .skills import skills_normalized
 
 
 def workspace_create(*, actor: User, name: str) -> Workspace:
@@ -46,15 +49,54 @@ def workspace_delete(*, actor: User, workspace: Workspace) -> None:
         workspace.delete()
 
 
-def membership_set(*, actor: User, workspace: Workspace, user: User, role: str = Membership.Role.ANNOTATOR) -> Membership:
-    """Add a user to a workspace with a role, or change their role (owners and workspace admins)."""
+def membership_set(*, actor: User, workspace: Workspace, user: User, role: str = Membership.Role.ANNOTATOR,
+                   skills: Iterable[str] | None = None) -> Membership:
+    """Add a user to a workspace with a role (and skills, when given), or change them (owners and workspace admins)."""
     tenancy.require_workspace_admin(actor, workspace.pk)
     if role not in Membership.Role.values:
         raise InvalidInput(f"Role must be one of: {', '.join(Membership.Role.values)}.", details={"field": "role"})
+    defaults = {"role": role}
+    if skills is not None:
+        defaults["skills"] = skills_normalized(skills)
     with transaction.atomic():
         membership, _ = Membership.objects.select_for_update().update_or_create(
-            user=user, workspace=workspace, defaults={"role": role}
+            user=user, workspace=workspace, defaults=defaults
         )
+    return membership
+
+
+def membership_update(
+    *,
+    actor: User | None,
+    workspace: Workspace,
+    user: User,
+    role: str | None = None,
+    skills: Iterable[str] | None = None,
+    add_skills: Iterable[str] = (),
+    remove_skills: Iterable[str] = (),
+) -> Membership:
+    """Change a member's role and/or skills (owners and workspace admins); NotFound for a non-member.
+
+    `skills` replaces the tags; `add_skills` / `remove_skills` then change them, under a lock on the
+    membership row so concurrent changes do not undo each other. Tags are stored normalised
+    (`accounts.skills`). `actor` None is for trusted callers only (the `skills` command run by the operator).
+    """
+    if actor is not None:
+        tenancy.require_workspace_admin(actor, workspace.pk)
+    if role is not None and role not in Membership.Role.values:
+        raise InvalidInput(f"Role must be one of: {', '.join(Membership.Role.values)}.", details={"field": "role"})
+    replacing = skills_normalized(skills) if skills is not None else None
+    adding, removing = skills_normalized(add_skills), skills_normalized(remove_skills)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().filter(user=user, workspace=workspace).first()
+        if membership is None:
+            raise NotFound(f"{user.username} is not a member of {workspace.name}.")
+        tags = set(replacing if replacing is not None else membership.skills)
+        membership.skills = skills_normalized((tags | set(adding)) - set(removing))
+        if role is not None:
+            membership.role = role
+        membership.save(update_fields=["role", "skills", "updated_at"])
+    membership.user = user
     return membership
 
 

@@ -2,6 +2,12 @@
 
     python -m bench.annotation_loop --labelers 1    # p50/p95 of one labeler's next + submit
     python -m bench.annotation_loop --labelers 32   # submissions/s of 32 labelers at once
+    python -m bench.annotation_loop --labelers 32 --skills 8               # routing by skill on
+    python -m bench.annotation_loop --labelers 32 --skills 8 --routing-off # same data, routing off
+
+With `--skills K`, records carry `domain` = one of K tags in turn and labeler i holds tag i mod K
+(issue #19); the dataset routes by `domain` unless `--routing-off`. With fewer labelers than tags,
+K times the records are loaded, so that each labeler still finds `--n` records of their own.
 
 Sets up its own PostgreSQL database like bench.api_import (DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/bench_api), creates an open dataset with min_submitted=1 and
@@ -43,12 +49,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=gunicorn_settings.threads,
                         help="gunicorn threads per worker (default: config/gunicorn.py's)")
+    parser.add_argument("--skills", type=int, default=0, help="route records by this many skill tags")
+    parser.add_argument("--routing-off", action="store_true", help="with --skills: keep the tags, route nothing")
     args = parser.parse_args()
     target = args.n or min(300 * args.labelers, 3000)
     setup_django()
-    records = [{"external_id": f"r{i}", "fields": {"prompt": f"Explain topic number {i} to a child."}}
-               for i in range(target + args.labelers)]
-    dataset, _, keys = create_dataset(labelers=args.labelers, records=records)
+    records = [{"external_id": f"r{i}", "fields": {"prompt": f"Explain topic number {i} to a child."},
+                **({"metadata": {"domain": f"skill{i % args.skills}"}} if args.skills else {})}
+               for i in range((target + args.labelers) * (args.skills if 0 < args.labelers < args.skills else 1))]
+    skills = [[f"skill{i % args.skills}"] for i in range(args.labelers)] if args.skills else None
+    routing = "domain" if args.skills and not args.routing_off else ""
+    dataset, _, keys = create_dataset(labelers=args.labelers, records=records, skills=skills, routing_property=routing)
     _vacuum_analyze()
     loop_before = host_loop_ms()
 
@@ -110,11 +121,14 @@ def main() -> None:
 
         over = (Response.objects.filter(record__dataset=dataset, status="submitted").values("record_id")
                 .order_by().annotate(n=Count("id")).filter(n__gt=1).count())
+        across = _served_across_skills(handed, skills) if routing else None
     finally:
         drop_workspace(dataset)
     latencies.sort()
     figures = {
-        "bench": "annotation_loop", "labelers": args.labelers, "gunicorn_workers": args.workers,
+        "bench": "annotation_loop", "labelers": args.labelers, "skills": args.skills, "routing": bool(routing),
+        "served_across_skills": across,
+        "gunicorn_workers": args.workers,
         "gunicorn_threads": args.threads, "submissions": submitted, "seconds": round(elapsed, 3),
         "submissions_per_s": round(submitted / elapsed, 1) if elapsed else None,
         "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
@@ -128,6 +142,15 @@ def main() -> None:
         "host_loop_ms": [loop_before, host_loop_ms()],
     }
     print(json.dumps(figures))
+
+
+def _served_across_skills(handed: dict, skills: list) -> int:
+    """Records submitted by a labeler whose skill does not match the record's tag (routing on: must be 0)."""
+    from labeling.models import Record
+
+    tag_of = {str(pk): metadata.get("domain") for pk, metadata in Record.objects.filter(
+        pk__in=list(handed)).values_list("pk", "metadata")}
+    return sum(1 for record_id, users in handed.items() for user in users if tag_of.get(record_id) not in skills[user])
 
 
 def _vacuum_analyze() -> None:

@@ -58,9 +58,13 @@ def _create_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
-def create_dataset(*, labelers: int = 0, records: list | None = None):
+def create_dataset(*, labelers: int = 0, records: list | None = None, skills: list | None = None,
+                   routing_property: str = ""):
     """A fresh workspace with an admin (and `labelers` annotators), each with an API key, and a ready
-    open dataset (min_submitted=1) holding `records`. Returns (dataset, admin_key, labeler_keys)."""
+    open dataset (min_submitted=1) holding `records`. Returns (dataset, admin_key, labeler_keys).
+
+    With `skills` (one list per labeler), the labelers carry those skills and the dataset has a terms
+    metadata property `domain`; with `routing_property` too, the dataset routes records by it."""
     from accounts.models import Membership
     from accounts.services import api_key_create, membership_set, user_create, workspace_create
     from labeling.selectors.lookups import dataset_access_for
@@ -74,11 +78,13 @@ def create_dataset(*, labelers: int = 0, records: list | None = None):
     keys = []
     for i in range(labelers):
         user, _ = user_create(actor=None, username=f"bench-{run}-{i}")
-        membership_set(actor=admin, workspace=workspace, user=user, role=Membership.Role.ANNOTATOR)
+        membership_set(actor=admin, workspace=workspace, user=user, role=Membership.Role.ANNOTATOR,
+                       skills=skills[i] if skills else None)
         keys.append(api_key_create(actor=None, user=user)[1])
     dataset = dataset_services.dataset_create(
         actor=admin, workspace=workspace, name="prompts", fields=[{"name": "prompt"}],
         questions=[{"name": "demonstration", "type": "text"}],
+        metadata_properties=[{"name": "domain", "type": "terms"}] if skills else (), routing_property=routing_property,
     )
     dataset = dataset_services.dataset_publish(access=dataset_access_for(user=admin, dataset=dataset))
     for start in range(0, len(records or []), bulk_services.MAX_RECORDS_PER_CALL):

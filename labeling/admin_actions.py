@@ -224,6 +224,8 @@ def _summary(result) -> str:
     for key, value in result.as_dict().items():
         if isinstance(value, dict):
             value = ", ".join(f"{name} {count}" for name, count in value.items()) or "none"
+        elif isinstance(value, list):
+            value = ", ".join(value) or "none"
         parts.append(f"{key.replace('_', ' ')}: {value}")
     return "; ".join(parts)
 

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.selectors import skills_of
 from config.bodies import json_loads_bounded
 from config.errors import DomainError, InvalidInput, NotFound
 
@@ -121,7 +122,7 @@ def home_page(request):
          "to_review": to_review.get(d.pk)}
         for d in datasets
     ]
-    return render(request, "portal/home.html", {"rows": rows})
+    return render(request, "portal/home.html", {"rows": rows, "skills": skills_of(user=request.user)})
 
 
 @login_required

@@ -21,7 +21,7 @@ class MembershipOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["user", "role", "quota", "inserted_at"]
+        fields = ["user", "role", "quota", "skills", "inserted_at"]
 
 
 class UserOutputSerializer(serializers.ModelSerializer):

@@ -27,6 +27,7 @@ class MeApi(ApiView):
             id = serializers.UUIDField(source="workspace.id")
             name = serializers.CharField(source="workspace.name")
             role = serializers.CharField()
+            skills = serializers.ListField(child=serializers.CharField(), help_text="Your skills in this workspace.")
 
         role = serializers.SerializerMethodField()
         workspaces = WorkspaceRoleSerializer(source="memberships.all", many=True)
@@ -83,11 +84,11 @@ class WorkspaceMemberApi(WorkspaceScopedApi):
     """Members of one workspace: read, add or re-role, remove (owners and the workspace's admins)."""
 
     class InputSerializer(StrictSerializer):
-        user = serializers.UUIDField()
+        user = serializers.CharField(max_length=150, help_text="The user's username or id.")
         role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.ANNOTATOR)
 
     class RemoveQuerySerializer(StrictSerializer):
-        user = serializers.UUIDField()
+        user = serializers.CharField(max_length=150, help_text="The user's username or id.")
 
     @api_schema(parameters=[PageQuerySerializer], responses=MembershipOutputSerializer(many=True))
     def get(self, request, workspace_id):
@@ -98,16 +99,34 @@ class WorkspaceMemberApi(WorkspaceScopedApi):
     @api_schema(request=InputSerializer, responses=MembershipOutputSerializer, summary="Add a member or change their role")
     def post(self, request, workspace_id):
         data = self.parse_body(self.InputSerializer)
-        user = selectors.user_get(user=request.user, user_id=data["user"])
+        user = selectors.user_get_by_ref(user=request.user, ref=data["user"])
         membership = services.membership_set(actor=request.user, workspace=self.workspace, user=user, role=data["role"])
         return Response(MembershipOutputSerializer(membership).data)
 
     @api_schema(parameters=[RemoveQuerySerializer], responses={204: None}, summary="Remove a member")
     def delete(self, request, workspace_id):
         data = self.parse_query(self.RemoveQuerySerializer)
-        user = selectors.user_get(user=request.user, user_id=data["user"])
+        user = selectors.user_get_by_ref(user=request.user, ref=data["user"])
         services.membership_remove(actor=request.user, workspace=self.workspace, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WorkspaceMemberDetailApi(WorkspaceScopedApi):
+    """One member, named by username or id: change their role and/or skills (owners and the workspace's admins)."""
+
+    class InputSerializer(StrictSerializer):
+        role = serializers.ChoiceField(choices=Membership.Role.choices, required=False)
+        skills = serializers.ListField(
+            child=serializers.CharField(trim_whitespace=False, allow_blank=True), required=False, max_length=100,
+            help_text="Replaces the member's skills: tags such as 'python' or 'lang:de', stored trimmed and lower-case.",
+        )
+
+    @api_schema(request=InputSerializer, responses=MembershipOutputSerializer, summary="Change a member's role or skills")
+    def patch(self, request, workspace_id, user_ref):
+        data = self.parse_body(self.InputSerializer)
+        membership = selectors.member_get(workspace=self.workspace, user_ref=user_ref)
+        membership = services.membership_update(actor=request.user, workspace=self.workspace, user=membership.user, **data)
+        return Response(MembershipOutputSerializer(membership).data)
 
 
 class UserListApi(ApiView):

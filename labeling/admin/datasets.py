@@ -29,7 +29,16 @@ class DatasetForm(forms.ModelForm):
     class Meta:
         model = Dataset
         fields = ("workspace", "name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata", "review",
-                  "review_sample_percent")
+                  "review_sample_percent", "routing_property", "routing_fallback_hours")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "routing_property" in self.fields:
+            # Routing names a saved terms property: a new dataset gets its properties first, then routing.
+            terms = self.instance.metadata_properties.filter(type=MetadataProperty.Type.TERMS) if self.instance.pk else []
+            self.fields["routing_property"].widget = forms.Select(
+                choices=[("", "— no routing —"), *((prop.name, prop.name) for prop in terms)]
+            )
 
     def clean_name(self):
         return domain_error_to_validation(check_dataset_name, self.cleaned_data["name"])
@@ -182,7 +191,9 @@ class DatasetAdmin(TenantAdmin):
 
     def get_fields(self, request, obj=None):
         fields = list(DatasetForm.Meta.fields)
-        return fields if obj is None else [*fields[:2], "status", *fields[2:], "inserted_at", "last_activity_at"]
+        if obj is None:
+            return [name for name in fields if name != "routing_property"]
+        return [*fields[:2], "status", *fields[2:], "inserted_at", "last_activity_at"]
 
     def annotate_changelist(self, queryset):
         return (
@@ -214,6 +225,7 @@ class DatasetAdmin(TenantAdmin):
                 distribution=data["distribution"],
                 allow_extra_metadata=data["allow_extra_metadata"],
                 **form.review_setting(),
+                routing_fallback_hours=data.get("routing_fallback_hours"),
             )
             adopt(obj, dataset)
             return

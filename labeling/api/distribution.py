@@ -4,11 +4,11 @@ The dataset comes from the URL through `DatasetScopedApi` (404 outside the calle
 the services check the admin role (403) and do all the work in one transaction each.
 """
 
-from django.db.models import Q
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from accounts.selectors import user_refs_condition
 from config.api import PageQuerySerializer, StrictSerializer, api_schema
 from labeling import models
 from labeling.api.base import DatasetScopedApi
@@ -54,6 +54,11 @@ class DistributeOutputSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     per_annotator = serializers.DictField(child=serializers.IntegerField(), help_text="New assignments per username.")
     loads = serializers.DictField(child=serializers.IntegerField(), help_text="Assignments held afterwards.")
+    records_unroutable = serializers.IntegerField(
+        help_text="Routed records that no chosen annotator's skills match: nobody could take them.")
+    unroutable_record_ids = serializers.ListField(child=serializers.UUIDField(), help_text="The first 100 of them.")
+    records_short = serializers.IntegerField(
+        help_text="Records still lacking annotators, because too few chosen annotators' skills match them.")
 
 
 class ReassignOutputSerializer(serializers.Serializer):
@@ -127,7 +132,7 @@ class AssignmentListApi(DatasetScopedApi):
         query = self.parse_query(self.FilterSerializer)
         assignments = assignment_list(access=self.access)
         if "user" in query:
-            assignments = assignments.filter(_user_q(query["user"]))
+            assignments = assignments.filter(user_refs_condition([query["user"]], through="user"))
         if "record" in query:
             assignments = assignments.filter(record_id=query["record"])
         if "external_id" in query:
@@ -135,14 +140,6 @@ class AssignmentListApi(DatasetScopedApi):
         if query.get("is_answered") is not None:
             assignments = assignments.filter(is_answered=query["is_answered"])
         return self.paginate(assignments, AssignmentOutputSerializer)
-
-
-def _user_q(value: str) -> Q:
-    """A username, or a user id when the value is one."""
-    try:
-        return Q(user_id=serializers.UUIDField().to_internal_value(value))
-    except serializers.ValidationError:
-        return Q(user__username=value)
 
 
 urlpatterns = [

@@ -43,7 +43,8 @@ class DatasetOutputSerializer(serializers.ModelSerializer):
         model = models.Dataset
         fields = [
             "id", "workspace", "name", "guidelines", "status", "min_submitted", "distribution",
-            "allow_extra_metadata", "review", "review_sample_percent", "inserted_at", "updated_at", "last_activity_at",
+            "allow_extra_metadata", "review", "review_sample_percent", "routing_property", "routing_fallback_hours",
+            "inserted_at", "updated_at", "last_activity_at",
             "fields", "questions", "metadata_properties",
         ]
 

@@ -78,6 +78,14 @@ class DatasetListApi(ApiView):
         review = serializers.ChoiceField(choices=models.Dataset.Review.choices, required=False,
                                          help_text="Whether submitted answers wait for a reviewer.")
         review_sample_percent = serializers.IntegerField(required=False, help_text="With sampled review: 1–100.")
+        routing_property = serializers.CharField(
+            required=False, allow_blank=True, max_length=200,
+            help_text="A terms metadata property naming the skill(s) each record needs; empty: no routing.",
+        )
+        routing_fallback_hours = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1,
+            help_text="Open a routed record to labelers without skills when no matching labeler submitted for this long.",
+        )
         fields = FieldSerializer(many=True, required=False)
         questions = QuestionSerializer(many=True, required=False)
         metadata_properties = MetadataPropertySerializer(many=True, required=False)
@@ -108,6 +116,14 @@ class DatasetDetailApi(DatasetScopedApi):
         allow_extra_metadata = serializers.BooleanField(required=False)
         review = serializers.ChoiceField(choices=models.Dataset.Review.choices, required=False)
         review_sample_percent = serializers.IntegerField(required=False, help_text="With sampled review: 1–100.")
+        routing_property = serializers.CharField(
+            required=False, allow_blank=True, max_length=200,
+            help_text="A terms metadata property naming the skill(s) each record needs; empty: no routing.",
+        )
+        routing_fallback_hours = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1,
+            help_text="Open a routed record to labelers without skills when no matching labeler submitted for this long.",
+        )
 
     @api_schema(responses=DatasetOutputSerializer)
     def get(self, request, dataset_id):
@@ -144,7 +160,8 @@ class RecordListApi(DatasetScopedApi):
             choices=RECORD_RESPONSE_FILTERS, required=False,
             help_text="Your own response's status, or 'missing' for records you have not answered.",
         )
-        assigned_to = serializers.UUIDField(required=False, help_text="Only records assigned to this user.")
+        assigned_to = serializers.CharField(required=False, max_length=150,
+                                            help_text="Only records assigned to this user (username or id).")
 
         def to_internal_value(self, data):
             metadata = {key.removeprefix("metadata."): value for key, value in data.items() if key.startswith("metadata.")}
@@ -277,7 +294,7 @@ class RecordResponseApi(RecordScopedApi):
 class ResponseListApi(DatasetScopedApi):
     class FilterSerializer(PageQuerySerializer):
         status = serializers.ChoiceField(choices=models.Response.Status.choices, required=False)
-        user = serializers.UUIDField(required=False)
+        user = serializers.CharField(required=False, max_length=150, help_text="The author's username or id.")
 
     @api_schema(parameters=[FilterSerializer], responses=ResponseOutputSerializer(many=True),
                 summary="Responses of a dataset (admins: all; annotators: their own)")
@@ -287,7 +304,7 @@ class ResponseListApi(DatasetScopedApi):
         if "status" in query:
             responses = responses.filter(status=query["status"])
         if "user" in query:
-            responses = responses.filter(user_id=query["user"])
+            responses = responses.filter(account_selectors.user_refs_condition([query["user"]], through="user"))
         return self.paginate(responses, ResponseOutputSerializer)
 
 

@@ -39,6 +39,15 @@ class Dataset(TimestampedModel):
     review_sample_percent = models.PositiveSmallIntegerField(
         default=100, help_text="With sampled review: the share of submitted answers sent to review, 1–100."
     )
+    routing_property = models.CharField(
+        max_length=200, blank=True, default="",
+        help_text="A terms metadata property naming the skill(s) a record needs; empty: no routing.",
+    )
+    routing_fallback_hours = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Open a record to labelers without skills when nobody with a matching skill has "
+                  "submitted in this dataset for this many hours; empty: never.",
+    )
     last_activity_at = models.DateTimeField(null=True, blank=True)
 
     objects = DatasetQuerySet.as_manager()
@@ -54,6 +63,9 @@ class Dataset(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(review_sample_percent__gte=1, review_sample_percent__lte=100),
                 name="labeling_dataset_review_sample_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(routing_fallback_hours__gte=1), name="labeling_dataset_routing_fallback_hours_positive"
             ),
         ]
 

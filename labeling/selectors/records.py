@@ -2,6 +2,8 @@
 
 from django.db.models import Exists, OuterRef, Prefetch
 
+from accounts.selectors import user_refs_condition
+
 from ..access import DatasetAccess
 from ..metadata_filter import metadata_conditions, metadata_filter, metadata_types
 from ..models import Assignment, Record, Response, Suggestion
@@ -43,7 +45,8 @@ def record_filter(records, *, access: DatasetAccess, status: str | None = None, 
 
     `metadata` maps property names to query-string values; names must be the dataset's metadata
     properties (anything else is InvalidInput) and values are converted to the property's type.
-    `response_status` is the caller's own response status, or "missing" for records they have not answered.
+    `response_status` is the caller's own response status, or "missing" for records they have not answered;
+    `assigned_to` a username or a user id.
     """
     if status is not None:
         records = records.filter(status=status)
@@ -58,5 +61,6 @@ def record_filter(records, *, access: DatasetAccess, status: str | None = None, 
         else:
             records = records.filter(Exists(own.filter(status=response_status)))
     if assigned_to is not None:
-        records = records.filter(Exists(Assignment.objects.filter(record_id=OuterRef("pk"), user_id=assigned_to)))
+        holder = user_refs_condition([assigned_to], through="user")
+        records = records.filter(Exists(Assignment.objects.filter(holder, record_id=OuterRef("pk"))))
     return records

@@ -1,6 +1,7 @@
 """Claims: hand an annotator their next record and hold it for them, or give it back (DESIGN §4)."""
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +10,8 @@ from accounts.models import User
 
 from ..access import DatasetAccess
 from ..models import Claim, Dataset, Record, Response
+from ..routing import Routing, routing_for
+from ..selectors.routing import skills_active
 from ..sql.next_record import NextRecordStatements
 from .checks import require_ready
 
@@ -24,12 +27,14 @@ def record_claim_next(*, access: DatasetAccess, exclude_ids: Iterable = ()) -> R
     first, then oldest — skipping any record whose submitted responses plus live claims by others
     already reach `min_submitted`. Candidate rows are locked with SKIP LOCKED on PostgreSQL, so
     concurrent callers take different records; SQLite runs writers one at a time (IMMEDIATE
-    transactions) instead.
+    transactions) instead. With routing on, open records go only to labelers whose skills match
+    (`labeling.routing`); assigned records are the labeler's whatever their tags.
     """
     actor, dataset = access.user, access.dataset
     require_ready(dataset)
     exclude_ids = list(exclude_ids)
-    lookup = NextRecordStatements(actor=actor, dataset=dataset, now=timezone.now())
+    now = timezone.now()
+    lookup = NextRecordStatements(actor=actor, dataset=dataset, now=now, routing=_routing(access, now))
     with transaction.atomic():
         # No lock and no recount: a rejected or assigned record is the actor's own to take, and SKIP
         # LOCKED would wrongly pass over a record whose row another holder's response write has locked for a
@@ -53,6 +58,19 @@ def record_claim_next(*, access: DatasetAccess, exclude_ids: Iterable = ()) -> R
                 return record
             exclude_ids.append(record.pk)
         return None
+
+
+def _routing(access: DatasetAccess, now: datetime) -> Routing | None:
+    """The caller's routing, from the skills on the membership the access already carries; the fallback's
+    active skills cost one query, only for a caller without skills in a dataset that falls back."""
+    dataset = access.dataset
+    if not dataset.routing_property:
+        return None
+    skills = access.membership.skills if access.membership is not None else []
+    active = None
+    if not skills and dataset.routing_fallback_hours and not access.is_admin:
+        active = skills_active(dataset=dataset, since=now - timedelta(hours=dataset.routing_fallback_hours))
+    return routing_for(property_name=dataset.routing_property, is_admin=access.is_admin, skills=skills, active=active)
 
 
 def _over_quota(access: DatasetAccess) -> bool:

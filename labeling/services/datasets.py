@@ -55,6 +55,28 @@ def check_review_setting(review: Any, review_sample_percent: Any, *, was_sampled
                            details={"field": "review_sample_percent"})
 
 
+MAX_ROUTING_FALLBACK_HOURS = 24 * 366
+
+
+def _check_routing_fallback_hours(value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ROUTING_FALLBACK_HOURS:
+        raise InvalidInput(f"routing_fallback_hours must be a whole number of hours from 1 to {MAX_ROUTING_FALLBACK_HOURS}, "
+                           "or null to never fall back.", details={"field": "routing_fallback_hours"})
+
+
+def _check_routing_property(dataset: Dataset, name: Any) -> None:
+    """Routing names one of the dataset's terms metadata properties (issue #19), or nothing ("")."""
+    if name == "":
+        return
+    terms = dataset.metadata_properties.filter(type=MetadataProperty.Type.TERMS)
+    if not isinstance(name, str) or not terms.filter(name=name).exists():
+        names = ", ".join(terms.order_by("name").values_list("name", flat=True)) or "none yet"
+        raise InvalidInput(f"routing_property must name one of this dataset's terms metadata properties ({names}), "
+                           "or be empty to turn routing off.", details={"field": "routing_property"})
+
+
 def dataset_create(
     *,
     actor: User,
@@ -66,6 +88,8 @@ def dataset_create(
     allow_extra_metadata: bool = True,
     review: str = Dataset.Review.OFF,
     review_sample_percent: int | None = None,
+    routing_property: str = "",
+    routing_fallback_hours: int | None = None,
     fields: Sequence[Mapping] = (),
     questions: Sequence[Mapping] = (),
     metadata_properties: Sequence[Mapping] = (),
@@ -77,6 +101,7 @@ def dataset_create(
     _check_min_submitted(min_submitted)
     _check_choice(distribution, Dataset.Distribution, "distribution")
     check_review_setting(review, review_sample_percent)
+    _check_routing_fallback_hours(routing_fallback_hours)
     try:
         with transaction.atomic():
             dataset = Dataset.objects.create(
@@ -88,6 +113,8 @@ def dataset_create(
                 allow_extra_metadata=allow_extra_metadata,
                 review=review,
                 review_sample_percent=review_sample_percent or 100,
+                routing_property=routing_property,
+                routing_fallback_hours=routing_fallback_hours,
             )
             for spec in fields:
                 _field_insert(dataset, **spec)
@@ -95,6 +122,7 @@ def dataset_create(
                 _question_insert(dataset, **spec)
             for spec in metadata_properties:
                 _metadata_property_insert(dataset, **spec)
+            _check_routing_property(dataset, routing_property)
     except IntegrityError:
         raise NameTaken(f"A dataset named '{name}' already exists in this workspace.", details={"field": "name"}) from None
     return dataset
@@ -226,6 +254,9 @@ def schema_item_delete(*, access: DatasetAccess, item: Field | Question | Metada
     with transaction.atomic():
         if not isinstance(item, MetadataProperty) and _is_frozen(dataset):
             raise SchemaFrozen(f"'{item.name}' cannot be deleted: the dataset is published and holds records.")
+        if isinstance(item, MetadataProperty) and item.name == Dataset.objects.get(pk=dataset.pk).routing_property:
+            raise InvalidInput(f"'{item.name}' routes this dataset's records: turn routing off or route by another "
+                               "property first.", details={"field": "routing_property"})
         item.delete()
 
 
@@ -236,7 +267,7 @@ def dataset_update(*, access: DatasetAccess, **changes: Any) -> Dataset:
     """
     access.require_admin()
     allowed = {"name", "guidelines", "min_submitted", "distribution", "allow_extra_metadata", "review",
-               "review_sample_percent"}
+               "review_sample_percent", "routing_property", "routing_fallback_hours"}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
@@ -252,9 +283,13 @@ def dataset_update(*, access: DatasetAccess, **changes: Any) -> Dataset:
         current = access.dataset.review
         check_review_setting(changes.get("review", current), changes.get("review_sample_percent"),
                       was_sampled=current == Dataset.Review.SAMPLED)
+    if "routing_fallback_hours" in changes:
+        _check_routing_fallback_hours(changes["routing_fallback_hours"])
     try:
         with transaction.atomic():
             locked = Dataset.objects.select_for_update().get(pk=access.dataset.pk)
+            if "routing_property" in changes:
+                _check_routing_property(locked, changes["routing_property"])
             for key, value in changes.items():
                 setattr(locked, key, value if key != "guidelines" else (value or ""))
             locked.save()

@@ -12,7 +12,7 @@ operator pass `labeling.access.operator_access`.
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts import tenancy
 from accounts.models import Membership, User
+from accounts.selectors import user_ref_matches, user_refs_condition
 from config.collector import cyclic_gc_paused
 from config.errors import Conflict, InvalidInput
 from config.ids import uuid_or_none
@@ -29,8 +30,10 @@ from .. import distribution
 from ..access import DatasetAccess
 from ..metadata_filter import metadata_conditions, metadata_filter, metadata_types
 from ..models import Assignment, Dataset, Record, Response
+from ..routing import eligible_annotators, record_tags
 from ..sql.assignments import assignments_insert
 
+MAX_REPORTED_IDS = 100
 INSERT_BATCH = 5_000
 ID_CHUNK = 5_000
 MAX_SELECTED_IDS = 100_000
@@ -43,6 +46,9 @@ class DistributeResult:
     created: int = 0
     per_annotator: dict[str, int] = field(default_factory=dict)
     loads: dict[str, int] = field(default_factory=dict)
+    records_unroutable: int = 0
+    unroutable_record_ids: list[str] = field(default_factory=list)
+    records_short: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -106,20 +112,59 @@ def assignments_distribute(
         keys = list(selected.order_by("ordinal").values_list("pk", flat=True))
         holders = _holders(Assignment.objects.filter(record__in=selected))
         loads = _loads(locked, users)
+        allowed = _allowed(locked, selected, keys, users)
         # Only records holding something are looked up: a UUID's hash runs in Python.
-        pairs = distribution.plan_distribution(
-            [(key, holders.get(key, ())) for key in keys] if holders else [(key, ()) for key in keys], loads, per_record
-        )
+        records = [(key, holders.get(key, ())) for key in keys] if holders else [(key, ()) for key in keys]
+        pairs = distribution.plan_distribution(records, loads, per_record, allowed)
         _insert(pairs, access.user)
         names = {user.pk: user.username for user in users}
         created = _count_by_user(pairs, names)
+    unroutable, short = _shortfall(records, pairs, allowed, per_record)
     return DistributeResult(
         records_selected=len(keys),
         records_topped_up=len({id(record) for record, _ in pairs}),
         created=len(pairs),
         per_annotator=created,
         loads={names[user_id]: load + created.get(names[user_id], 0) for user_id, load in loads.items()},
+        records_unroutable=len(unroutable),
+        unroutable_record_ids=[str(key) for key in unroutable[:MAX_REPORTED_IDS]],
+        records_short=short,
     )
+
+
+def _allowed(dataset: Dataset, selected: QuerySet, keys: list, users: Sequence[User]) -> list | None:
+    """Per record of `keys`, the chosen annotators whose skills match its routing value (None: anyone), or
+    None without routing. Records with equal values share one set (the planner relies on it)."""
+    prop = dataset.routing_property
+    if not prop:
+        return None
+    skills = dict(Membership.objects.filter(workspace_id=dataset.workspace_id, user_id__in=[user.pk for user in users])
+                  .values_list("user_id", "skills"))
+    by_user = {user.pk: frozenset(skills.get(user.pk) or ()) for user in users}
+    values = dict(selected.values_list("pk", f"metadata__{prop}").iterator(chunk_size=ID_CHUNK))
+    shared: dict = {}
+    allowed = []
+    for key in keys:
+        tags = record_tags(values.get(key))
+        if tags not in shared:
+            shared[tags] = eligible_annotators(sorted(tags), by_user)
+        allowed.append(shared[tags])
+    return allowed
+
+
+def _shortfall(records: list, pairs: list, allowed: list | None, per_record: int) -> tuple[list, int]:
+    """The records no chosen annotator's skills match (still lacking holders), and how many records still
+    lack holders after the plan (routing allowed too few annotators)."""
+    if allowed is None:
+        return [], 0
+    given = Counter(id(record) for record, _ in pairs)
+    unroutable, short = [], 0
+    for (key, holders), permitted in zip(records, allowed, strict=True):
+        if len(holders) + given.get(id(key), 0) < per_record:
+            short += 1
+            if permitted is not None and not permitted:
+                unroutable.append(key)
+    return unroutable, short
 
 
 def assignments_reassign(
@@ -132,8 +177,8 @@ def assignments_reassign(
     """Move a labeler's unanswered assigned records to other annotators, balanced by load.
 
     A record moves unless `from_user` submitted or discarded it (or holds a draft of it and
-    `keep_drafts` is set); it never goes to someone who already holds it, and records every
-    target already holds stay where they are. Targets are the given annotators, or every
+    `keep_drafts` is set); it never goes to someone who already holds it nor, with routing, to
+    someone whose skills do not match it, and records no target can take stay where they are. Targets are the given annotators, or every
     annotator of the workspace but `from_user`. `from_user` may have left the workspace already.
     Locks the dataset row.
     """
@@ -155,7 +200,9 @@ def assignments_reassign(
         kept_answered = theirs.filter(is_answered=True).count()
         holders = _holders(Assignment.objects.filter(record__dataset=locked, record_id__in=theirs.filter(is_answered=False).values("record_id")))
         loads = _loads(locked, targets)
-        pairs = distribution.plan_reassign([(key, holders.get(key, ())) for key in movable], loads)
+        theirs_records = Record.objects.filter(dataset=locked, pk__in=theirs.values("record_id"))
+        allowed = _allowed(locked, theirs_records, movable, targets)
+        pairs = distribution.plan_reassign([(key, holders.get(key, ())) for key in movable], loads, allowed)
         moved = [record for record, _ in pairs]
         for start in range(0, len(moved), ID_CHUNK):
             Assignment.objects.filter(user_id=leaving.pk, record_id__in=moved[start : start + ID_CHUNK]).delete()
@@ -209,29 +256,12 @@ def _lock(dataset: Dataset) -> Dataset:
     return Dataset.objects.select_for_update().get(pk=dataset.pk)
 
 
-def _split_identifiers(identifiers: Iterable[Any]) -> tuple[list[str], list[uuid.UUID]]:
-    names, ids = [], []
-    for item in identifiers:
-        if isinstance(item, uuid.UUID):
-            ids.append(item)
-            continue
-        text = str(item).strip()
-        parsed = uuid_or_none(text)
-        if parsed is None:
-            names.append(text)
-        else:
-            ids.append(parsed)
-    return names, ids
-
-
 def _match(users: QuerySet, identifiers: Sequence[Any], kind: str) -> list[User]:
     """The users named by username or id among `users`; every unmatched name is reported at once."""
     if isinstance(identifiers, (str, bytes)) or not isinstance(identifiers, Sequence):
         raise InvalidInput("Give a list of usernames or user ids.", details={"field": "annotators"})
-    names, ids = _split_identifiers(identifiers)
-    found = list(users.filter(Q(username__in=names) | Q(pk__in=ids)).distinct().order_by("username"))
-    known = {user.username for user in found} | {str(user.pk) for user in found}
-    missing = [str(item) for item in identifiers if str(item).strip() not in known]
+    found = list(users.filter(user_refs_condition(identifiers)).distinct().order_by("username"))
+    missing = [str(item) for item in identifiers if not any(user_ref_matches(user, item) for user in found)]
     if missing:
         raise InvalidInput(f"Not {kind}: {', '.join(missing)}.", details={"users": missing})
     return found

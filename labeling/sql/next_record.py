@@ -15,6 +15,7 @@ from accounts.models import User
 from config import rows
 
 from ..models import Assignment, Claim, Dataset, Record, Response
+from ..routing import Routing
 from .locks import record_row_lock
 
 
@@ -28,12 +29,14 @@ class NextRecordStatements:
     """The statements of one `record_claim_next` call by `actor` on `dataset` at `now`.
 
     Both lookups return a record of the dataset that the actor has not submitted or discarded,
-    outside `exclude_ids`.
+    outside `exclude_ids`; with `routing`, the open distribution's records also follow its rule
+    (`labeling.routing`; records assigned to the actor are theirs whatever their tags).
     """
 
     actor: User
     dataset: Dataset
     now: datetime
+    routing: Routing | None = None
 
     @cached_property
     def _params(self) -> dict:
@@ -56,6 +59,40 @@ class NextRecordStatements:
             where.append(f"r.id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
             params += [rows.pk_param(Record, pk) for pk in exclude_ids]
         return " AND ".join(where)
+
+    def _routed(self, params: list) -> str:
+        """The routing rule on `r` as an added WHERE condition (empty without routing), appending its parameters.
+
+        The record's string tags under the routing property (a string value is one tag), trimmed and
+        lower-cased: "does one of them match the tags" is NULL when there are none (open to all), so it
+        passes unless the answer is no (or, in fallback, yes).
+        """
+        if self.routing is None:
+            return ""
+        if rows.this_threads_connection().vendor == "postgresql":
+            return self._routed_postgresql(params)
+        # SQLite takes an empty IN list (always false): a caller without tags matches nothing. An object's
+        # members (text keys) are no tags; a string's row has no key, an array's elements an integer one.
+        params += [*self.routing.tags, f'$."{self.routing.property_name}"']
+        tags = ", ".join(["%s"] * len(self.routing.tags))
+        match = (f"(SELECT max(lower(trim(e.value)) IN ({tags})) FROM json_each(r.metadata, %s) e "
+                 "WHERE e.type = 'text' AND typeof(e.key) <> 'text' AND trim(e.value) <> '')")
+        return f" AND COALESCE({match}, 0) = 0" if self.routing.fallback else f" AND COALESCE({match}, 1) = 1"
+
+    def _routed_postgresql(self, params: list) -> str:
+        """`_routed` on PostgreSQL. A string value, the usual case, is compared in place: the candidate walks
+        past every pending record of other skills, and unnesting each value cost more than the rest of the
+        statement (bench/README.md, Routing by skill); only arrays are unnested."""
+        tags, name, fallback = list(self.routing.tags), self.routing.property_name, self.routing.fallback
+        text = "lower(btrim(r.metadata ->> %s::text))"
+        params += [name, name, name, tags, tags, name]
+        array = ("(SELECT bool_or(lower(btrim(e #>> '{}')) = ANY(%s::text[])) FROM jsonb_array_elements("
+                 "r.metadata -> %s::text) e WHERE jsonb_typeof(e) = 'string' AND btrim(e #>> '{}') <> '')")
+        matches = f"{text} = ANY(%s::text[])"
+        string_passes = f"{text} = '' OR " + (f"NOT {matches}" if fallback else matches)
+        array_passes = f"NOT COALESCE({array}, FALSE)" if fallback else f"COALESCE({array}, TRUE)"
+        return (f" AND CASE jsonb_typeof(r.metadata -> %s::text) WHEN 'string' THEN {string_passes}"
+                f" WHEN 'array' THEN {array_passes} ELSE TRUE END")
 
     def held(self, exclude_ids: list, *, open_distribution: bool) -> Record | None:
         """The first record whose answer by the actor a reviewer rejected (in assigned distribution, while
@@ -86,6 +123,7 @@ class NextRecordStatements:
         if open_distribution:
             params += [p["actor"], p["now"]]
             where = self._unanswered(exclude_ids, params)
+            where += self._routed(params)
             params.append(Record.Status.PENDING)
             branches.append(f"SELECT {columns}, 'claim' AS held_by, 2 AS priority FROM {_table(Record)} r "
                             f"JOIN {_table(Claim)} c ON c.record_id = r.id AND c.user_id = %s AND c.expires_at > %s "
@@ -112,6 +150,7 @@ class NextRecordStatements:
         p = self._params
         params: list = []
         where = self._unanswered(exclude_ids, params)
+        where += self._routed(params)
         params += [Record.Status.PENDING, p["now"], p["actor"], self.dataset.min_submitted]
         has_skip_locked = rows.this_threads_connection().features.has_select_for_update_skip_locked
         lock = f"{record_row_lock()} OF r SKIP LOCKED" if has_skip_locked else ""

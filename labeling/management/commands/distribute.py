@@ -64,3 +64,9 @@ class Command(BaseCommand):
         )
         for username, load in result.loads.items():
             self.stdout.write(f"  {username}: +{result.per_annotator.get(username, 0)} (holds {load})")
+        if result.records_short:
+            self.stdout.write(
+                f"Routing by skill: {result.records_short} records still lack annotators; "
+                f"{result.records_unroutable} match no chosen annotator's skills (first: "
+                f"{', '.join(result.unroutable_record_ids[:5]) or 'none'})."
+            )
