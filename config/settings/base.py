@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "ImportFormatEnum": "exports.models.ImportJob.Format",
         "ImportOnErrorEnum": "exports.models.ImportJob.OnError",
         "ExportReviewStatusEnum": "exports.pipeline.options.REVIEW_STATUSES",
+        "ResponseReviewStatusEnum": "labeling.models.Response.ReviewStatus",
     },
 }
 
