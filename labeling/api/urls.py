@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import skips, views
 
 urlpatterns = [
     path("datasets/", views.DatasetListApi.as_view(), name="api-dataset-list"),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("datasets/<uuid:dataset_id>/progress/", views.DatasetProgressApi.as_view(), name="api-dataset-progress"),
     path("records/<uuid:record_id>/", views.RecordDetailApi.as_view(), name="api-record-detail"),
     path("records/<uuid:record_id>/response/", views.RecordResponseApi.as_view(), name="api-record-response"),
+    path("records/<uuid:record_id>/skip/", skips.RecordSkipApi.as_view(), name="api-record-skip"),
 ]

@@ -5,8 +5,9 @@ from .base import TimestampedModel, uuid7
 from .datasets import Dataset, Field, MetadataProperty, Question
 from .records import Record, Suggestion
 from .responses import Response, ResponseVersion
+from .skips import Skip
 
 __all__ = [
     "Assignment", "Claim", "Dataset", "Field", "MetadataProperty", "Question", "Record", "Response",
-    "ResponseVersion", "Suggestion", "TimestampedModel", "uuid7",
+    "ResponseVersion", "Skip", "Suggestion", "TimestampedModel", "uuid7",
 ]

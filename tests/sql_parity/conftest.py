@@ -4,7 +4,8 @@ equivalent run over it and must give the same answer, on SQLite and on PostgreSQ
 The world: a workspace with an admin and four annotators (`free` without a quota, `quota` below
 its quota, `full` at its quota, `other`); an open dataset (min_submitted 2) whose records hold
 responses of every status, live and expired claims by several annotators; an assigned dataset
-(min_submitted 1) with assignments, answered and not; and a dataset without questions.
+(min_submitted 1) with assignments, answered and not; and a dataset without questions. Annotators have
+skipped some records of both (later, not my field, broken), and one draft was sent back by a reviewer.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from labeling.models import Claim, Dataset, Record, Response
+from labeling.models import Claim, Dataset, Record, Response, Skip
 
 from ..factories import (
     AssignmentFactory,
@@ -101,4 +102,12 @@ def world(workspace, admin) -> World:
         AssignmentFactory(record=world.records[record], user=world.users[user])
     for dataset in (world.open, world.assigned):
         _recount(dataset)
+    _respond(world, "o9", "quota", "draft")
+    Response.objects.filter(record=world.records["o9"], user=users["quota"]).update(review_status="rejected")
+    for record, user, reason in [
+        ("o4", "free", "not_my_field"), ("o5", "free", "later"), ("o8", "free", "later"), ("o3", "free", "later"),
+        ("o7", "quota", "broken"), ("o9", "other", "later"), ("a4", "free", "later"), ("a2", "free", "broken"),
+        ("a5", "other", "not_my_field"),
+    ]:
+        Skip.objects.create(record=world.records[record], user=users[user], reason=reason, inserted_at=timezone.now())
     return world
