@@ -4,6 +4,8 @@
   "use strict";
 
   var AUTOSAVE_DELAY_MS = 800;
+  /* Ctrl+Shift+letter leaves the record, as Discard's Ctrl+Shift+D does: Later, not my Field, Broken. */
+  var SKIP_KEYS = { l: "later", f: "not_my_field", b: "broken" };
 
   function rememberGuidelines() {
     var details = document.getElementById("guidelines");
@@ -139,6 +141,12 @@
       if (button) form.requestSubmit(button);
     }
 
+    /* The skip buttons exist in queue mode only; each posts its reason to the skip URL. */
+    function skipWith(reason) {
+      var button = form.querySelector('button[name="reason"][value="' + reason + '"]');
+      if (button) form.requestSubmit(button);
+    }
+
     form.addEventListener("input", function (event) {
       dirty = true;
       changes += 1;
@@ -195,6 +203,8 @@
       var key = event.key;
       if (mod && key === "Enter") { event.preventDefault(); submitWith("submit"); return; }
       if (mod && event.shiftKey && (key === "D" || key === "d")) { event.preventDefault(); submitWith("discard"); return; }
+      var skipReason = mod && event.shiftKey ? SKIP_KEYS[key.toLowerCase()] : null;
+      if (skipReason) { event.preventDefault(); skipWith(skipReason); return; }
       if (mod && !event.shiftKey && (key === "s" || key === "S")) { event.preventDefault(); saveDraft(true); return; }
       if (mod || event.altKey || !/^[0-9]$/.test(key)) return;
       var target = event.target;
