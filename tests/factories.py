@@ -2,10 +2,21 @@
 
 import factory
 import factory.random
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, User, Workspace
-from labeling.models import Assignment, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
+from labeling.models import (
+    Assignment,
+    Dataset,
+    Field,
+    MetadataProperty,
+    Question,
+    Record,
+    Response,
+    Skip,
+    Suggestion,
+)
 
 factory.random.reseed_random(20261126)
 
@@ -129,3 +140,13 @@ class AssignmentFactory(DjangoModelFactory):
 
     record = factory.SubFactory(RecordFactory)
     user = factory.SubFactory(UserFactory)
+
+
+class SkipFactory(DjangoModelFactory):
+    class Meta:
+        model = Skip
+
+    record = factory.SubFactory(RecordFactory)
+    user = factory.SubFactory(UserFactory)
+    reason = Skip.Reason.LATER
+    inserted_at = factory.LazyFunction(timezone.now)
