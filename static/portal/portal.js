@@ -120,6 +120,8 @@
           if (result.ok) {
             if (changes === sent) dirty = false;
             form.dataset.responseStatus = result.payload.status;
+            // The queue moves on from started records: a reload must reopen this one, not the next.
+            if (form.dataset.queueRecordUrl) window.history.replaceState(null, "", form.dataset.queueRecordUrl);
             say("Draft saved at " + new Date().toLocaleTimeString() + ".");
           } else {
             var error = result.payload.error || {};
