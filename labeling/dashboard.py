@@ -1,5 +1,6 @@
 """The dataset dashboard for workspace admins (DESIGN §6, issue 5): progress, annotators, activity, agreement,
-and the review stage's figures (the review issue).
+the review stage's figures (the review issue),
+skips per labeler and the prompts labelers reported broken (issue #19).
 
 Every figure is aggregated in the database by the selectors, so the page runs the same number of
 queries whatever the number of records and annotators. The chart is server-rendered SVG (the
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET
 from .selectors.agreement import dataset_agreement
 from .selectors.progress import dataset_progress, dataset_submissions_per_day
 from .selectors.review_stats import review_figures
+from .selectors.skips import broken_skips, skips_per_labeler
 from .views import administered_access
 
 CHART_DAYS = 30
@@ -73,4 +75,6 @@ def dashboard_page(request, dataset_id):
                   "total": sum(point["submitted"] for point in series)},
         "agreement": dataset_agreement(dataset=dataset),
         "review": review_figures(dataset=dataset),
+        "skips": skips_per_labeler(dataset=dataset),
+        "broken": broken_skips(dataset=dataset),
     })

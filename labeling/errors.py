@@ -23,3 +23,7 @@ class InvalidResponse(InvalidInput):
 
 class InvalidTransition(Conflict):
     code = "invalid_status_transition"
+
+
+class InvalidSkipReason(InvalidInput):
+    code = "invalid_skip_reason"

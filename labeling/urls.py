@@ -11,7 +11,6 @@ urlpatterns = [
     path("responses/", views.my_responses_page, name="my_responses"),
     path("preview/", views.markdown_preview, name="markdown_preview"),
     path("datasets/<uuid:dataset_id>/", views.annotate_page, name="annotate"),
-    path("datasets/<uuid:dataset_id>/skipped/reset/", views.skipped_reset, name="skipped_reset"),
     path("datasets/<uuid:dataset_id>/records/<uuid:record_id>/", views.record_page, name="record"),
     path("datasets/<uuid:dataset_id>/records/<uuid:record_id>/skip/", views.skip_record, name="skip_record"),
     path("datasets/<uuid:dataset_id>/records/<uuid:record_id>/draft/", views.draft_autosave, name="draft_autosave"),

@@ -24,21 +24,27 @@ from config.errors import DomainError, InvalidInput, NotFound
 
 from .access import DatasetAccess, RecordAccess
 from .forms import ResponseForm, question_views
-from .models import Dataset, Record, Response
+from .models import Dataset, Record, Response, Skip
 from .rendering import render_field, render_markdown
 from .selectors.history import versions_by_response
 from .selectors.lookups import dataset_access, dataset_list, dataset_with_schema, record_access_in
 from .selectors.progress import annotator_progress
-from .selectors.responses import my_responses, response_own, response_previous, suggestions_for_record
+from .selectors.responses import my_responses, open_drafts, response_own, response_previous, suggestions_for_record
 from .selectors.review_stats import reviewable_to_do
+from .selectors.skips import own_skip_counts
 from .services import claims as claim_services
 from .services import responses as response_services
+from .services import skips as skip_services
 from .version_diff import version_changes
 
-SKIPPED_SESSION_KEY = "portal_skipped"
-# Bounded so that a labeler skipping all day cannot grow the session (and the exclusion list) without limit.
-MAX_SKIPPED_PER_DATASET = 500
 RESPONSES_PER_PAGE = 25
+# Open drafts listed at the top of the queue and of "My responses"; the count beside them covers them all.
+DRAFTS_LISTED = 10
+SKIPPED_MESSAGES = {
+    Skip.Reason.LATER: "Skipped for now: it comes back once the rest is done.",
+    Skip.Reason.NOT_MY_FIELD: "Marked as not your field: it will not be offered to you again.",
+    Skip.Reason.BROKEN: "Reported as broken: it will not be offered to you again, and the dataset's admins see it.",
+}
 MAX_PREVIEW_CHARS = 200_000
 _STATUS_FOR_ACTION = {
     "submit": Response.Status.SUBMITTED,
@@ -83,10 +89,6 @@ def _safe_next(request) -> str:
     return ""
 
 
-def _skipped_ids(request, dataset: Dataset) -> list[str]:
-    return list(request.session.get(SKIPPED_SESSION_KEY, {}).get(str(dataset.pk), []))
-
-
 def _json_error(error: DomainError) -> JsonResponse:
     return JsonResponse(
         {"error": {"code": error.code, "message": error.message, "details": error.details}}, status=error.http_status
@@ -128,17 +130,23 @@ def home_page(request):
 @login_required
 @require_GET
 def annotate_page(request, dataset_id):
-    """The caller's next record in the dataset (DESIGN §4: assigned first, claims honoured), or "all done"."""
+    """The caller's next record in the dataset (DESIGN §4: assigned first, claims honoured), or "all done".
+
+    `?resume=drafts` serves their oldest draft first; otherwise the queue moves on to records they have
+    not started, and their open drafts are listed above the record (issue #19).
+    """
     access = access_or_404(request, dataset_id)
     dataset = access.dataset
-    skipped = _skipped_ids(request, dataset)
     try:
-        record = claim_services.record_claim_next(access=access, exclude_ids=skipped)
+        record = claim_services.record_claim_next(access=access, resume_drafts=request.GET.get("resume") == "drafts")
     except DomainError as error:
         return render(request, "portal/message.html", {"dataset": dataset, "message": error.message}, status=error.http_status)
     if record is None:
         progress = annotator_progress(user=request.user, datasets=[dataset])[dataset.pk]
-        context = {"dataset": dataset, "progress": progress, "skipped_count": len(skipped)}
+        context = {
+            "dataset": dataset, "progress": progress, "skips": own_skip_counts(user=request.user, dataset=dataset),
+            "drafts": open_drafts(user=request.user, dataset=dataset, limit=DRAFTS_LISTED) if progress["draft"] else [],
+        }
         return render(request, "portal/all_done.html", context)
     record.dataset = dataset
     return _annotation(request, dataset, record, in_queue=True)
@@ -170,8 +178,10 @@ def record_page(request, dataset_id, record_id):
         )
     if action == "draft":
         messages.success(request, "Draft saved.")
-        # The queue hands the same record back: it is still claimed by the caller.
-        return redirect(reverse("portal:annotate", args=[dataset.pk]) if in_queue else request.get_full_path())
+        # The queue moves on from started records, so the draft stays on screen, still in queue mode.
+        if in_queue:
+            return redirect(reverse("portal:record", args=[dataset.pk, record.pk]) + "?mode=queue")
+        return redirect(request.get_full_path())
     return redirect(_safe_next(request) or reverse("portal:annotate", args=[dataset.pk]))
 
 
@@ -181,6 +191,10 @@ def _annotation(request, dataset: Dataset, record: Record, *, in_queue: bool, da
     response = response_own(user=request.user, record=record)
     suggestions = suggestions_for_record(record=record)
     progress = annotator_progress(user=request.user, datasets=[dataset])[dataset.pk]
+    drafts = []
+    if in_queue and progress["draft"]:
+        drafts = [d for d in open_drafts(user=request.user, dataset=dataset, limit=DRAFTS_LISTED + 1)
+                  if d.record_id != record.pk][:DRAFTS_LISTED]
     previous_id = response_previous(user=request.user, dataset=dataset, before=response)
     next_url = _safe_next(request)
     record_url = reverse("portal:record", args=[dataset.pk, record.pk])
@@ -210,6 +224,8 @@ def _annotation(request, dataset: Dataset, record: Record, *, in_queue: bool, da
             suggestions=suggestions, errors=errors,
         ),
         "progress": progress,
+        "drafts": drafts,
+        "skip_reasons": Skip.Reason.choices,
         "in_queue": in_queue,
         "message": message,
         "next_url": next_url,
@@ -230,26 +246,16 @@ def _metadata_text(value) -> str:
 @login_required
 @require_POST
 def skip_record(request, dataset_id, record_id):
-    """Leave a record for later: no response is written, the claim is released, the queue moves on."""
+    """Pass over a record with a reason (`later` by default): no response is written, the claim is
+    released, the queue moves on; "later" records come back after the rest, the others never do."""
     access = _record_or_404(request, access_or_404(request, dataset_id), record_id)
-    dataset, record = access.dataset, access.record
-    claim_services.claim_release(actor=request.user, record=record)
-    skipped = request.session.get(SKIPPED_SESSION_KEY, {})
-    ids = [i for i in skipped.get(str(dataset.pk), []) if i != str(record.pk)] + [str(record.pk)]
-    skipped[str(dataset.pk)] = ids[-MAX_SKIPPED_PER_DATASET:]
-    request.session[SKIPPED_SESSION_KEY] = skipped
-    return redirect("portal:annotate", dataset.pk)
-
-
-@login_required
-@require_POST
-def skipped_reset(request, dataset_id):
-    """Put the records skipped in this dataset back into the caller's queue."""
-    dataset = dataset_or_404(request, dataset_id)
-    skipped = request.session.get(SKIPPED_SESSION_KEY, {})
-    if skipped.pop(str(dataset.pk), None) is not None:
-        request.session[SKIPPED_SESSION_KEY] = skipped
-    return redirect("portal:annotate", dataset.pk)
+    try:
+        skip = skip_services.record_skip(access=access, reason=request.POST.get("reason", Skip.Reason.LATER))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, SKIPPED_MESSAGES[skip.reason])
+    return redirect("portal:annotate", access.dataset.pk)
 
 
 @login_required
@@ -309,9 +315,12 @@ def my_responses_page(request):
         }
         for response in page_responses
     ]
+    drafts = open_drafts(user=request.user, limit=DRAFTS_LISTED + 1)
     filters = {"status": status, "q": search, "dataset": dataset_id}
     page_query = urlencode({k: v for k, v in filters.items() if v})
     context = {
+        "drafts": drafts[:DRAFTS_LISTED],
+        "drafts_count": f"{DRAFTS_LISTED}+" if len(drafts) > DRAFTS_LISTED else len(drafts),
         "rows": rows,
         "page": page,
         "filters": filters,

@@ -6,7 +6,17 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, User, Workspace
-from labeling.models import Assignment, Dataset, Field, MetadataProperty, Question, Record, Response, Suggestion
+from labeling.models import (
+    Assignment,
+    Dataset,
+    Field,
+    MetadataProperty,
+    Question,
+    Record,
+    Response,
+    Skip,
+    Suggestion,
+)
 
 factory.random.reseed_random(20261126)
 
@@ -169,4 +179,14 @@ class ResponseVersionFactory(DjangoModelFactory):
     values = factory.LazyAttribute(lambda v: v.response.values)
     status = factory.LazyAttribute(lambda v: v.response.status)
     review_status = factory.LazyAttribute(lambda v: v.response.review_status)
+    inserted_at = factory.LazyFunction(timezone.now)
+
+
+class SkipFactory(DjangoModelFactory):
+    class Meta:
+        model = Skip
+
+    record = factory.SubFactory(RecordFactory)
+    user = factory.SubFactory(UserFactory)
+    reason = Skip.Reason.LATER
     inserted_at = factory.LazyFunction(timezone.now)

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from exports.formats.registry import file_name
 from exports.pipeline.options import ExportOptions
+from labeling.models import Skip
+from labeling.selectors.skips import skip_counts
 
 MAX_REPORTED_IDS = 100
 # Decisions are listed for the first groups only, so report.json stays small whatever the export's size.
@@ -29,6 +31,7 @@ class Report:
     agreement: dict[str, dict] = field(default_factory=dict)
     # Review decisions per labeler over the exported datasets: {username: {"accept": n, "reject": n, "fix": n}}.
     review_decisions: dict[str, dict[str, int]] = field(default_factory=dict)
+    skips: dict = field(default_factory=dict)
 
     def tie(self, question: str, group: str, tied: list) -> None:
         entry = self.ties.setdefault(question, {"count": 0, "groups": []})
@@ -99,4 +102,16 @@ def report_document(job, options: ExportOptions, report: Report, rows: int, role
         },
         "agreement": report.agreement,
         "review": review_summary(options.review_status, report.review_decisions),
+        "skips": report.skips,
     }
+
+
+def skip_figures(dataset_ids: list) -> dict:
+    """How often labelers skipped records of the exported datasets, per reason and per labeler (issue #19):
+    prompts skipped as "not my field" or "broken" say where routing or the data needs work."""
+    by_reason = dict.fromkeys(Skip.Reason.values, 0)
+    by_labeler: dict[str, dict] = {}
+    for row in skip_counts(dataset_ids=dataset_ids):
+        by_reason[row["reason"]] += row["count"]
+        by_labeler.setdefault(row["username"], dict.fromkeys(Skip.Reason.values, 0))[row["reason"]] += row["count"]
+    return {"total": sum(by_reason.values()), "by_reason": by_reason, "by_labeler": by_labeler}

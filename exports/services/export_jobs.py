@@ -21,7 +21,7 @@ from exports.models import ExportJob, JobStatus
 from exports.pipeline import reading, versions, writing
 from exports.pipeline.examples import ExamplePipeline
 from exports.pipeline.options import flat_columns, normalize_options
-from exports.pipeline.report import Report, report_document
+from exports.pipeline.report import Report, report_document, skip_figures
 from exports.selectors import export_request
 from exports.services import jobs
 from labeling.models import Dataset
@@ -93,6 +93,7 @@ def export_job_run(*, job: ExportJob, progress: jobs.ProgressHook | None = None)
             rows = writing.write_selections(selections, export_format=job.format, writers=writers, pipeline=pipeline,
                                             on_chunk=on_chunk)
         report.agreement = pipeline.agreement()
+        report.skips = skip_figures([dataset.pk for dataset in datasets])
         report_path = jobs.report_write(job, report_document(job, options, report, rows, roles))
         files = {
             role: storage.publish(storage.partial_path(job.pk, role), f"exports/{job.token}/{file_name(job.format, role)}")

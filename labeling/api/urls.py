@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import history, reviews, views
+from . import history, reviews, skips, views
 
 urlpatterns = [
     path("datasets/", views.DatasetListApi.as_view(), name="api-dataset-list"),
@@ -18,4 +18,5 @@ urlpatterns = [
     path("records/<uuid:record_id>/response/", views.RecordResponseApi.as_view(), name="api-record-response"),
     path("responses/<uuid:response_id>/versions/", history.ResponseVersionListApi.as_view(),
          name="api-response-versions"),
+    path("records/<uuid:record_id>/skip/", skips.RecordSkipApi.as_view(), name="api-record-skip"),
 ]

@@ -268,10 +268,19 @@ class SuggestionBulkApi(DatasetScopedApi):
 
 
 class NextRecordApi(DatasetScopedApi):
-    @api_schema(responses={200: RecordOutputSerializer, 204: None},
+    class FilterSerializer(StrictSerializer):
+        resume = serializers.ChoiceField(
+            choices=["drafts"], required=False,
+            help_text="`drafts`: your oldest draft first. Without it, next moves on to records you have not started.",
+        )
+
+    @api_schema(parameters=[FilterSerializer], responses={200: RecordOutputSerializer, 204: None},
                 summary="Claim your next record (DESIGN §4); 204 when none is left")
     def get(self, request, dataset_id):
-        record = claim_services.record_claim_next(access=self.access)
+        # The annotation loop's hot path: building a serializer costs more than the rest of the view,
+        # so a call without a query string does without one.
+        query = self.parse_query(self.FilterSerializer) if request.query_params else {}
+        record = claim_services.record_claim_next(access=self.access, resume_drafts=query.get("resume") == "drafts")
         if record is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         record = record_with_details(access=self.access, record=record)

@@ -6,8 +6,9 @@ from .datasets import Dataset, Field, MetadataProperty, Question
 from .records import Record, Suggestion
 from .responses import Response, ResponseVersion
 from .reviews import ReviewClaim
+from .skips import Skip
 
 __all__ = [
     "Assignment", "Claim", "Dataset", "Field", "MetadataProperty", "Question", "Record", "Response",
-    "ResponseVersion", "ReviewClaim", "Suggestion", "TimestampedModel", "uuid7",
+    "ResponseVersion", "ReviewClaim", "Skip", "Suggestion", "TimestampedModel", "uuid7",
 ]

@@ -66,3 +66,17 @@ def my_responses(*, user: User, status: str | None = None, search: str | None = 
             Q(values__icontains=search) | Q(record__fields__icontains=search) | Q(record__external_id__icontains=search)
         )
     return responses
+
+
+def open_drafts(*, user: User, dataset: Dataset | None = None, limit: int = 10) -> list[Response]:
+    """The user's own drafts (of one dataset, or of every dataset they may read), oldest first, with their
+    record and dataset: the work they started and left, which `next` serves only when asked to resume."""
+    drafts = (
+        Response.objects.visible_to(user)
+        .filter(user_id=user.pk, status=Response.Status.DRAFT)
+        .select_related("record", "record__dataset", "record__dataset__workspace")
+        .order_by("inserted_at", "pk")
+    )
+    if dataset is not None:
+        drafts = drafts.filter(record__dataset=dataset)
+    return list(drafts[:limit])

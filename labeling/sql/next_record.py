@@ -1,4 +1,5 @@
-"""`record_claim_next`'s statements: the held record (rejected answers first), the next candidate, and the claim.
+"""`record_claim_next`'s statements: the draft to resume, the held record (rejected answers first), the
+next candidate, and the claim.
 
 They run on every call of the annotation loop (DESIGN §8), where building the equivalent querysets
 (an Exists, a claims-count subquery, a row lock, an upsert) cost more CPU than the database spent
@@ -14,7 +15,7 @@ from django.conf import settings
 from accounts.models import User
 from config import rows
 
-from ..models import Assignment, Claim, Dataset, Record, Response
+from ..models import Assignment, Claim, Dataset, Record, Response, Skip
 from ..routing import Routing
 from .locks import record_row_lock
 
@@ -49,12 +50,18 @@ class NextRecordStatements:
     def _record_row(self) -> rows.RowLoader:
         return rows.row_loader(Record, "r", rows.this_threads_connection().vendor)
 
-    def _unanswered(self, exclude_ids: list, params: list) -> str:
-        """WHERE conditions shared by both lookups, appending their parameters to `params`."""
+    def _unanswered(self, exclude_ids: list, params: list, *, later: bool = False) -> str:
+        """WHERE conditions shared by both lookups, appending their parameters to `params`.
+
+        The actor has neither answered nor started the record (an ordinary draft; one a reviewer sent back
+        stays in) nor skipped it, or, with `later`, skipped it for later.
+        """
         p = self._params
         where = ["r.dataset_id = %s", (f"NOT EXISTS (SELECT 1 FROM {_table(Response)} s WHERE s.record_id = r.id"
-                                       " AND s.user_id = %s AND s.status IN (%s, %s))")]
-        params += [p["dataset"], p["actor"], Response.Status.SUBMITTED, Response.Status.DISCARDED]
+                                       " AND s.user_id = %s AND (s.status IN (%s, %s)"
+                                       " OR (s.status = %s AND s.review_status IS NULL)))")]
+        params += [p["dataset"], p["actor"], Response.Status.SUBMITTED, Response.Status.DISCARDED, Response.Status.DRAFT]
+        where.append(self._skipped(params, reasons=[Skip.Reason.LATER] if later else None))
         if exclude_ids:
             where.append(f"r.id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
             params += [rows.pk_param(Record, pk) for pk in exclude_ids]
@@ -94,24 +101,68 @@ class NextRecordStatements:
         return (f" AND CASE jsonb_typeof(r.metadata -> %s::text) WHEN 'string' THEN {string_passes}"
                 f" WHEN 'array' THEN {array_passes} ELSE TRUE END")
 
-    def held(self, exclude_ids: list, *, open_distribution: bool) -> Record | None:
+    def _in_dataset(self, exclude_ids: list, params: list) -> str:
+        """The dataset and `exclude_ids` conditions alone: a rejected answer comes back whatever its record's skips."""
+        where = ["r.dataset_id = %s"]
+        params.append(self._params["dataset"])
+        if exclude_ids:
+            where.append(f"r.id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
+            params += [rows.pk_param(Record, pk) for pk in exclude_ids]
+        return " AND ".join(where)
+
+    def _skipped(self, params: list, *, reasons: list | None) -> str:
+        """A condition on the actor's skip of `r`: it skipped for one of `reasons`, or not skipped at all (None)."""
+        sql = f"EXISTS (SELECT 1 FROM {_table(Skip)} k WHERE k.record_id = r.id AND k.user_id = %s"
+        params.append(self._params["actor"])
+        if reasons is None:
+            return f"NOT {sql})"
+        params += reasons
+        return f"{sql} AND k.reason IN ({', '.join(['%s'] * len(reasons))}))"
+
+    def draft(self, exclude_ids: list, *, open_distribution: bool) -> Record | None:
+        """The actor's oldest ordinary draft in the dataset (served only when they ask to resume their drafts),
+        on a record assigned to them unless the distribution is open, and not skipped for good.
+
+        ORM equivalent: `Record.objects.filter(dataset=d, responses__user=actor, responses__status=DRAFT,
+        responses__review_status=None)` (plus `assignments__user=actor` in assigned distribution), without
+        the actor's skips other than "later", `.order_by("responses__inserted_at", "ordinal").first()`.
+        """
+        p = self._params
+        params: list = [p["actor"], Response.Status.DRAFT, p["dataset"]]
+        where = ["r.dataset_id = %s"]
+        if exclude_ids:
+            where.append(f"r.id NOT IN ({', '.join(['%s'] * len(exclude_ids))})")
+            params += [rows.pk_param(Record, pk) for pk in exclude_ids]
+        if not open_distribution:
+            where.append(f"EXISTS (SELECT 1 FROM {_table(Assignment)} a WHERE a.record_id = r.id AND a.user_id = %s)")
+            params.append(p["actor"])
+        where.append(f"NOT {self._skipped(params, reasons=[Skip.Reason.NOT_MY_FIELD, Skip.Reason.BROKEN])}")
+        sql = (f"SELECT {self._record_row.columns} FROM {_table(Record)} r "
+               f"JOIN {_table(Response)} d ON d.record_id = r.id AND d.user_id = %s AND d.status = %s"
+               f" AND d.review_status IS NULL WHERE {' AND '.join(where)} ORDER BY d.inserted_at, r.ordinal LIMIT 1")
+        row = rows.fetch_one(sql, params)
+        return None if row is None else self._record_row.load(row)
+
+    def held(self, exclude_ids: list, *, open_distribution: bool, later: bool = False) -> Record | None:
         """The first record whose answer by the actor a reviewer rejected (in assigned distribution, while
         it is still assigned to them), in creation order; else the first record assigned to the actor,
         else (in open distribution) the first pending record with a live claim of the actor's;
-        `record.held_by` says which ("rejected", "assignment", "claim").
+        `record.held_by` says which ("rejected", "assignment", "claim"). With `later`, the last two among
+        the records the actor skipped for later instead of those they did not skip.
 
         ORM equivalent: `Record.objects.filter(dataset=d, responses__user=actor, responses__status=DRAFT,
         responses__review_status=REJECTED)` (plus `assignments__user=actor` in assigned distribution),
         `.order_by("ordinal").first()`; then `Record.objects.filter(dataset=d, assignments__user=actor)`
-        without the actor's submitted or discarded response, `.order_by("ordinal").first()`, then the
-        same over `claims__user=actor, claims__expires_at__gt=now, status=PENDING`.
+        without the actor's submitted or discarded response, ordinary draft and skip (with `later`: with
+        their "later" skip), `.order_by("ordinal").first()`, then the same over
+        `claims__user=actor, claims__expires_at__gt=now, status=PENDING`.
         """
         p = self._params
         columns = self._record_row.columns
         params: list = [p["actor"], Response.Status.DRAFT, Response.ReviewStatus.REJECTED]
         rejected = (f"SELECT {columns}, 'rejected' AS held_by, 0 AS priority FROM {_table(Record)} r "
                     f"JOIN {_table(Response)} p ON p.record_id = r.id AND p.user_id = %s AND p.status = %s "
-                    f"AND p.review_status = %s WHERE {self._unanswered(exclude_ids, params)}")
+                    f"AND p.review_status = %s WHERE {self._in_dataset(exclude_ids, params)}")
         if not open_distribution:
             rejected += f" AND EXISTS (SELECT 1 FROM {_table(Assignment)} g WHERE g.record_id = r.id AND g.user_id = %s)"
             params.append(p["actor"])
@@ -119,10 +170,10 @@ class NextRecordStatements:
         branches = [f"{rejected} ORDER BY r.ordinal LIMIT 1",
                     (f"SELECT {columns}, 'assignment' AS held_by, 1 AS priority FROM {_table(Record)} r "
                      f"JOIN {_table(Assignment)} a ON a.record_id = r.id AND a.user_id = %s "
-                     f"WHERE {self._unanswered(exclude_ids, params)} ORDER BY r.ordinal LIMIT 1")]
+                     f"WHERE {self._unanswered(exclude_ids, params, later=later)} ORDER BY r.ordinal LIMIT 1")]
         if open_distribution:
             params += [p["actor"], p["now"]]
-            where = self._unanswered(exclude_ids, params)
+            where = self._unanswered(exclude_ids, params, later=later)
             where += self._routed(params)
             params.append(Record.Status.PENDING)
             branches.append(f"SELECT {columns}, 'claim' AS held_by, 2 AS priority FROM {_table(Record)} r "
@@ -136,11 +187,12 @@ class NextRecordStatements:
         record.held_by = row[-2]
         return record
 
-    def candidate(self, exclude_ids: list) -> Record | None:
+    def candidate(self, exclude_ids: list, *, later: bool = False) -> Record | None:
         """The next free record: pending, its submitted responses plus other labelers' live claims below
         `min_submitted`, fewest submitted first, then oldest, locked with SKIP LOCKED where the database
         has it. It walks the (dataset, status, submitted_count, ordinal) index in order and stops at the
-        first free row, whatever the size of the queue.
+        first free row, whatever the size of the queue. With `later`, among the records the actor skipped
+        for later instead of those they did not skip.
 
         ORM equivalent: the unanswered records with `status=PENDING`, annotated with
         `Count("claims", filter=Q(claims__expires_at__gt=now) & ~Q(claims__user=actor))`, filtered on
@@ -149,7 +201,7 @@ class NextRecordStatements:
         """
         p = self._params
         params: list = []
-        where = self._unanswered(exclude_ids, params)
+        where = self._unanswered(exclude_ids, params, later=later)
         where += self._routed(params)
         params += [Record.Status.PENDING, p["now"], p["actor"], self.dataset.min_submitted]
         has_skip_locked = rows.this_threads_connection().features.has_select_for_update_skip_locked

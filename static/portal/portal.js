@@ -4,6 +4,8 @@
   "use strict";
 
   var AUTOSAVE_DELAY_MS = 800;
+  /* Ctrl+Shift+letter leaves the record, as Discard's Ctrl+Shift+D does: Later, not my Field, Broken. */
+  var SKIP_KEYS = { l: "later", f: "not_my_field", b: "broken" };
 
   function rememberGuidelines() {
     var details = document.getElementById("guidelines");
@@ -118,6 +120,8 @@
           if (result.ok) {
             if (changes === sent) dirty = false;
             form.dataset.responseStatus = result.payload.status;
+            // The queue moves on from started records: a reload must reopen this one, not the next.
+            if (form.dataset.queueRecordUrl) window.history.replaceState(null, "", form.dataset.queueRecordUrl);
             say("Draft saved at " + new Date().toLocaleTimeString() + ".");
           } else {
             var error = result.payload.error || {};
@@ -136,6 +140,12 @@
 
     function submitWith(action) {
       var button = form.querySelector('button[name="action"][value="' + action + '"]');
+      if (button) form.requestSubmit(button);
+    }
+
+    /* The skip buttons exist in queue mode only; each posts its reason to the skip URL. */
+    function skipWith(reason) {
+      var button = form.querySelector('button[name="reason"][value="' + reason + '"]');
       if (button) form.requestSubmit(button);
     }
 
@@ -195,6 +205,8 @@
       var key = event.key;
       if (mod && key === "Enter") { event.preventDefault(); submitWith("submit"); return; }
       if (mod && event.shiftKey && (key === "D" || key === "d")) { event.preventDefault(); submitWith("discard"); return; }
+      var skipReason = mod && event.shiftKey ? SKIP_KEYS[key.toLowerCase()] : null;
+      if (skipReason) { event.preventDefault(); skipWith(skipReason); return; }
       if (mod && !event.shiftKey && (key === "s" || key === "S")) { event.preventDefault(); saveDraft(true); return; }
       if (mod || event.altKey || !/^[0-9]$/.test(key)) return;
       var target = event.target;

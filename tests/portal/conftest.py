@@ -41,8 +41,4 @@ def urls():
         def draft(record):
             return reverse("portal:draft_autosave", args=[record.dataset_id, record.pk])
 
-        @staticmethod
-        def skipped_reset(dataset):
-            return reverse("portal:skipped_reset", args=[dataset.pk])
-
     return Urls

@@ -53,7 +53,7 @@ def test_own_draft_prefills_instead_of_suggestions(annotator_client, annotator, 
     record = RecordFactory(dataset=dataset)
     SuggestionFactory(record=record, value="Model draft answer")
     ResponseFactory(record=record, user=annotator, status="draft", values={"demonstration": "My own words"})
-    html = annotator_client.get(urls.annotate(dataset)).content.decode()
+    html = annotator_client.get(urls.annotate(dataset) + "?resume=drafts").content.decode()
     assert ">My own words</textarea>" in html
     assert "Model draft answer" not in html
     assert "Suggested" not in html

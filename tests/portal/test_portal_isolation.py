@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from labeling.models import Claim, Dataset, Response
+from labeling.models import Claim, Dataset, Response, Skip
 
 from ..factories import AssignmentFactory, DatasetFactory, RecordFactory
 
@@ -19,8 +19,7 @@ def test_every_route_of_another_workspace_is_404_and_writes_nothing(annotator_cl
     gets = [urls.annotate(dataset), urls.record(foreign_record)]
     posts = [
         (urls.record(foreign_record), {"action": "submit", "q-demonstration": "x"}),
-        (urls.skip(foreign_record), {}),
-        (urls.skipped_reset(dataset), {}),
+        (urls.skip(foreign_record), {"reason": "broken"}),
     ]
     for url in gets:
         assert annotator_client.get(url).status_code == 404, url
@@ -29,7 +28,7 @@ def test_every_route_of_another_workspace_is_404_and_writes_nothing(annotator_cl
     draft = annotator_client.post(urls.draft(foreign_record), json.dumps({"values": {"demonstration": "x"}}),
                                   content_type="application/json")
     assert draft.status_code == 404
-    assert not Response.objects.exists() and not Claim.objects.exists()
+    assert not Response.objects.exists() and not Claim.objects.exists() and not Skip.objects.exists()
 
 
 def test_a_record_of_my_dataset_reached_through_a_foreign_dataset_is_404(annotator_client, dataset, other_dataset, urls):

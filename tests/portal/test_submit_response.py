@@ -41,10 +41,11 @@ def test_typed_text_survives_a_refused_submit(annotator_client, dataset, records
 
 def test_draft_and_discard_through_the_form(annotator_client, annotator, dataset, records, urls):
     response = annotator_client.post(urls.record(records[0]), {"action": "draft", "mode": "queue", "q-demonstration": "half"})
-    assert response.status_code == 302 and response["Location"] == urls.annotate(dataset)
+    assert response.status_code == 302 and response["Location"] == urls.record(records[0]) + "?mode=queue"
     assert Response.objects.get(user=annotator).status == "draft"
-    page = annotator_client.get(urls.annotate(dataset)).content.decode()
-    assert ">half</textarea>" in page  # the claimed record with the draft comes back
+    page = annotator_client.get(response["Location"]).content.decode()
+    assert ">half</textarea>" in page  # the draft stays on screen; the queue itself moves on (issue #19)
+    assert "Prompt number 2" in annotator_client.get(urls.annotate(dataset)).content.decode()
     annotator_client.post(urls.record(records[0]), {"action": "discard", "mode": "queue", "q-demonstration": "half"})
     assert Response.objects.get(user=annotator).status == "discarded"
     assert "Prompt number 2" in annotator_client.get(urls.annotate(dataset)).content.decode()

@@ -5,7 +5,8 @@ The world: a workspace with an admin and four annotators (`free` without a quota
 its quota, `full` at its quota, `other`); an open dataset (min_submitted 2) whose records hold
 responses of every status (rejected drafts too), live and expired claims by several annotators; an
 assigned dataset (min_submitted 1) with assignments, answered and not; and a dataset without questions.
-Two answers carry review history: one rejected, one accepted after a rejection.
+Two answers carry review history: one rejected, one accepted after a rejection. Annotators have skipped
+some records of both (later, not my field, broken).
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from labeling.models import Claim, Dataset, Record, Response
+from labeling.models import Claim, Dataset, Record, Response, Skip
 
 from ..factories import (
     AssignmentFactory,
@@ -109,6 +110,14 @@ def world(workspace, admin) -> World:
     for dataset in (world.open, world.assigned):
         _recount(dataset)
     _reviews(world)
+    _respond(world, "o9", "quota", "draft")
+    Response.objects.filter(record=world.records["o9"], user=users["quota"]).update(review_status="rejected")
+    for record, user, reason in [
+        ("o4", "free", "not_my_field"), ("o5", "free", "later"), ("o8", "free", "later"), ("o3", "free", "later"),
+        ("o7", "quota", "broken"), ("o9", "other", "later"), ("a4", "free", "later"), ("a2", "free", "broken"),
+        ("a5", "other", "not_my_field"),
+    ]:
+        Skip.objects.create(record=world.records[record], user=users[user], reason=reason, inserted_at=timezone.now())
     return world
 
 
