@@ -39,9 +39,8 @@ def admin_workspace_ids(user) -> QuerySet:
 
 def reviewer_workspace_ids(user) -> QuerySet:
     """Ids of the workspaces where the user may review answers (a subquery; owners: see `is_owner`)."""
-    from .models import Membership
 
-    return _memberships(user).filter(role__in=[Membership.Role.ADMIN, Membership.Role.REVIEWER]).values("workspace_id")
+    return _memberships(user).filter(role__in=_reviewing_roles()).values("workspace_id")
 
 
 def annotator_ids(workspace_id) -> QuerySet:
@@ -80,9 +79,14 @@ def role_is_admin(role: str | None) -> bool:
 
 def role_can_review(role: str | None) -> bool:
     """Whether a Membership role value may review others' answers: reviewers and admins."""
+    return role in _reviewing_roles()
+
+
+def _reviewing_roles() -> tuple[str, ...]:
+    """The Membership roles that may review others' answers."""
     from .models import Membership
 
-    return role in (Membership.Role.ADMIN, Membership.Role.REVIEWER)
+    return (Membership.Role.ADMIN, Membership.Role.REVIEWER)
 
 
 def require_owner(user) -> None:

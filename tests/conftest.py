@@ -72,6 +72,14 @@ def annotator(workspace):
 
 
 @pytest.fixture
+def reviewer(workspace):
+    """A reviewer of the workspace."""
+    user = UserFactory(username="rev")
+    MembershipFactory(user=user, workspace=workspace, role=Membership.Role.REVIEWER)
+    return user
+
+
+@pytest.fixture
 def outsider(other_workspace):
     """An admin of the other workspace: powerful there, nobody here."""
     user = UserFactory(username="outsider", is_staff=True)

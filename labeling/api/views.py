@@ -42,11 +42,27 @@ from .serializers import (
 SCHEMA = ("fields", "questions", "metadata_properties")
 
 
+class DatasetWorkflowSerializer(StrictSerializer):
+    """The dataset settings of the review and routing stages, the same on creation and on change."""
+
+    review = serializers.ChoiceField(choices=models.Dataset.Review.choices, required=False,
+                                     help_text="Whether submitted answers wait for a reviewer.")
+    review_sample_percent = serializers.IntegerField(required=False, help_text="With sampled review: 1–100.")
+    routing_property = serializers.CharField(
+        required=False, allow_blank=True, max_length=200,
+        help_text="A terms metadata property naming the skill(s) each record needs; empty: no routing.",
+    )
+    routing_fallback_hours = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1,
+        help_text="Open a routed record to labelers without skills when no matching labeler submitted for this long.",
+    )
+
+
 class DatasetListApi(ApiView):
     class FilterSerializer(PageQuerySerializer):
         workspace = serializers.UUIDField(required=False, help_text="Only datasets of this workspace.")
 
-    class InputSerializer(StrictSerializer):
+    class InputSerializer(DatasetWorkflowSerializer):
         class FieldSerializer(StrictSerializer):
             name = serializers.CharField(max_length=200)
             title = serializers.CharField(required=False, max_length=500)
@@ -75,17 +91,6 @@ class DatasetListApi(ApiView):
         min_submitted = serializers.IntegerField(required=False, min_value=1)
         distribution = serializers.ChoiceField(choices=models.Dataset.Distribution.choices, required=False)
         allow_extra_metadata = serializers.BooleanField(required=False)
-        review = serializers.ChoiceField(choices=models.Dataset.Review.choices, required=False,
-                                         help_text="Whether submitted answers wait for a reviewer.")
-        review_sample_percent = serializers.IntegerField(required=False, help_text="With sampled review: 1–100.")
-        routing_property = serializers.CharField(
-            required=False, allow_blank=True, max_length=200,
-            help_text="A terms metadata property naming the skill(s) each record needs; empty: no routing.",
-        )
-        routing_fallback_hours = serializers.IntegerField(
-            required=False, allow_null=True, min_value=1,
-            help_text="Open a routed record to labelers without skills when no matching labeler submitted for this long.",
-        )
         fields = FieldSerializer(many=True, required=False)
         questions = QuestionSerializer(many=True, required=False)
         metadata_properties = MetadataPropertySerializer(many=True, required=False)
@@ -108,22 +113,12 @@ class DatasetListApi(ApiView):
 
 
 class DatasetDetailApi(DatasetScopedApi):
-    class InputSerializer(StrictSerializer):
+    class InputSerializer(DatasetWorkflowSerializer):
         name = serializers.CharField(required=False, max_length=200)
         guidelines = serializers.CharField(required=False, allow_blank=True)
         min_submitted = serializers.IntegerField(required=False, min_value=1)
         distribution = serializers.ChoiceField(choices=models.Dataset.Distribution.choices, required=False)
         allow_extra_metadata = serializers.BooleanField(required=False)
-        review = serializers.ChoiceField(choices=models.Dataset.Review.choices, required=False)
-        review_sample_percent = serializers.IntegerField(required=False, help_text="With sampled review: 1–100.")
-        routing_property = serializers.CharField(
-            required=False, allow_blank=True, max_length=200,
-            help_text="A terms metadata property naming the skill(s) each record needs; empty: no routing.",
-        )
-        routing_fallback_hours = serializers.IntegerField(
-            required=False, allow_null=True, min_value=1,
-            help_text="Open a routed record to labelers without skills when no matching labeler submitted for this long.",
-        )
 
     @api_schema(responses=DatasetOutputSerializer)
     def get(self, request, dataset_id):

@@ -175,10 +175,3 @@ def history(db):
     .reject(response, reviewer, "why"): a response's history written as the review services write it."""
     return ReviewHistory()
 
-
-@pytest.fixture
-def reviewer(workspace):
-    """A reviewer of the workspace."""
-    user = UserFactory(username="rev")
-    MembershipFactory(user=user, workspace=workspace, role=Membership.Role.REVIEWER)
-    return user

@@ -13,12 +13,6 @@ def reviewed_dataset(workspace):
     return DatasetFactory(workspace=workspace, name="reviewed", review=Dataset.Review.ALL, min_submitted=1)
 
 
-@pytest.fixture
-def reviewer(workspace):
-    user = UserFactory(username="rev")
-    MembershipFactory(user=user, workspace=workspace, role=Membership.Role.REVIEWER)
-    return user
-
 
 @pytest.fixture
 def labeler(workspace):

@@ -16,13 +16,6 @@ from ..factories import MembershipFactory, RecordFactory, ResponseFactory, UserF
 
 
 @pytest.fixture
-def reviewer(workspace):
-    user = UserFactory(username="rev")
-    MembershipFactory(user=user, workspace=workspace, role=Membership.Role.REVIEWER)
-    return user
-
-
-@pytest.fixture
 def make_labelers(workspace):
     """`make_labelers(n, prefix)`: n annotators of the workspace named prefix0, prefix1, ..."""
 
